@@ -1,0 +1,185 @@
+"""Deterministic serialisations (Turtle, N-Triples, JSON-LD) and atomic writing of graph/.
+
+The graph has no blank nodes, so sorting subjects, predicates and objects gives byte-identical
+output for the same triples, whatever the process's hash seed. rdflib's own serialisers order
+subjects by heuristics, which makes diffs of graph/ hard to review.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from .namespaces import PREFIXES
+
+DUMP_NAMES = ("asmk.ttl", "asmk.nt", "asmk.nt.gz", "asmk.jsonld")
+CHECKSUMS = "SHA256SUMS"
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class _Terms:
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        # longest namespace first, so that a nested namespace wins
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def compact(self, iri: str) -> str | None:
+        for prefix, ns in self.prefixes:
+            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return None
+
+    def iri(self, iri: str) -> str:
+        return self.compact(iri) or f"<{iri}>"
+
+    def turtle(self, term: Any) -> str:
+        if isinstance(term, BNode):
+            raise ValueError(f"blank node {term} in graph: every node needs an IRI")
+        if isinstance(term, URIRef):
+            return self.iri(str(term))
+        assert isinstance(term, Literal)
+        text = _escape(str(term))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype and term.datatype != XSD.string:
+            return f'"{text}"^^{self.iri(str(term.datatype))}'
+        return f'"{text}"'
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+def _sort_key(term: Any) -> tuple[int, str, str, str]:
+    if isinstance(term, URIRef):
+        return (0, str(term), "", "")
+    lit: Literal = term
+    return (1, str(lit), lit.language or "", str(lit.datatype or ""))
+
+
+def _by_subject(graph: Graph) -> dict[URIRef, dict[URIRef, list[Any]]]:
+    table: dict[URIRef, dict[URIRef, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in graph:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            raise ValueError(f"blank node in triple ({s}, {p}, {o}): every node needs an IRI")
+        table[s][p].append(o)  # type: ignore[index]
+    return table
+
+
+def _predicate_order(p: URIRef) -> tuple[int, str]:
+    return (0, "") if p == RDF.type else (1, str(p))
+
+
+def to_ntriples(graph: Graph) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n" for s, p, o in graph)
+    return "".join(lines)
+
+
+def _nt_object(o: Any) -> str:
+    if isinstance(o, Literal):
+        text = _escape(str(o))
+        if o.language:
+            return f'"{text}"@{o.language}'
+        if o.datatype and o.datatype != XSD.string:
+            return f'"{text}"^^<{o.datatype}>'
+        return f'"{text}"'
+    return str(o.n3())
+
+
+def to_turtle(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
+    terms = _Terms(prefixes)
+    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
+    for s, preds in sorted(_by_subject(graph).items(), key=lambda kv: str(kv[0])):
+        out.append("\n" + terms.turtle(s))
+        plines = []
+        for p in sorted(preds, key=_predicate_order):
+            objs = ",\n        ".join(terms.turtle(o) for o in sorted(preds[p], key=_sort_key))
+            plines.append(f"{'a' if p == RDF.type else terms.turtle(p)} {objs}")
+        out.append(" " + " ;\n    ".join(plines) + " .\n")
+    return "".join(out)
+
+
+def to_jsonld(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
+    terms = _Terms(prefixes)
+    nodes = []
+    for s, preds in sorted(_by_subject(graph).items(), key=lambda kv: str(kv[0])):
+        node: dict[str, Any] = {"@id": str(s)}
+        for p in sorted(preds, key=_predicate_order):
+            objs = sorted(preds[p], key=_sort_key)
+            if p == RDF.type:
+                node["@type"] = [terms.compact(str(o)) or str(o) for o in objs]
+            else:
+                node[terms.compact(str(p)) or str(p)] = [_jsonld_value(o, terms) for o in objs]
+        nodes.append(node)
+    doc = {"@context": dict(sorted(prefixes.items())), "@graph": nodes}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _jsonld_value(o: Any, terms: _Terms) -> dict[str, str]:
+    if isinstance(o, URIRef):
+        return {"@id": str(o)}
+    value: dict[str, str] = {"@value": str(o)}
+    if o.language:
+        value["@language"] = o.language
+    elif o.datatype and o.datatype != XSD.string:
+        value["@type"] = terms.compact(str(o.datatype)) or str(o.datatype)
+    return value
+
+
+def render_dumps(graph: Graph) -> dict[str, bytes]:
+    """All dump files of graph/ as bytes, by file name."""
+    nt = to_ntriples(graph).encode()
+    return {
+        "asmk.ttl": to_turtle(graph).encode(),
+        "asmk.nt": nt,
+        # mtime=0: the gzip header carries no build time, so rebuilds are byte-identical
+        "asmk.nt.gz": gzip.compress(nt, compresslevel=9, mtime=0),
+        "asmk.jsonld": to_jsonld(graph).encode(),
+    }
+
+
+def checksums(files: dict[str, bytes]) -> bytes:
+    return "".join(f"{hashlib.sha256(b).hexdigest()}  {n}\n" for n, b in sorted(files.items())).encode()
+
+
+def write_atomically(target_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name in target_dir, then rename them into place.
+
+    Nothing is renamed until every file has been written and flushed, so a failure while
+    writing leaves the previous files untouched.
+    """
+    target_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, content in sorted(files.items()):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target_dir)
+            staged.append((name, Path(tmp)))
+            os.fchmod(fd, 0o644)  # mkstemp creates 0600; dumps are public files
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name, tmp in staged:
+            os.replace(tmp, target_dir / name)
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def read_checksums(text: str) -> dict[str, str]:
+    return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines())}
+
+
+def iter_dump_paths(graph_dir: Path) -> Iterable[Path]:
+    return (graph_dir / name for name in (*DUMP_NAMES, CHECKSUMS))
