@@ -135,19 +135,24 @@ class GraphBuilder:
     def add_dataset(self) -> None:
         ds = self.ids.dataset()
         project = URIRef("https://w3id.org/asmk/id/agent/asmk-graph-project")
-        self.labelled(ds, URIRef("http://www.w3.org/ns/dcat#Dataset"),
-                      "Wissensgraph der Arbeits- und Sozialministerkonferenz")
+        self.labelled(
+            ds, URIRef("http://www.w3.org/ns/dcat#Dataset"), "Wissensgraph der Arbeits- und Sozialministerkonferenz"
+        )
         self.add(ds, DCTERMS.title, de("Wissensgraph der Arbeits- und Sozialministerkonferenz"))
         self.add(ds, DCTERMS.title, Literal("ASMK knowledge graph", lang="en"))
-        self.add(ds, DCTERMS.description, de(
-            "Sitzungen, Vorsitz, Beschlüsse, Personen und Gremien der ASMK, aus öffentlichen "
-            "Quellen kuratiert, mit Fundstellen zu jeder Angabe."))
+        self.add(
+            ds,
+            DCTERMS.description,
+            de(
+                "Sitzungen, Vorsitz, Beschlüsse, Personen und Gremien der ASMK, aus öffentlichen "
+                "Quellen kuratiert, mit Fundstellen zu jeder Angabe."
+            ),
+        )
         self.add(ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/"))
         self.add(ds, DCTERMS.publisher, project)
         self.add(ds, DCTERMS.creator, project)
         self.add(ds, DCTERMS.conformsTo, ONTOLOGY_IRI)
-        self.add(ds, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"),
-                 URIRef(self.ids.base + "sparql"))
+        self.add(ds, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), URIRef(self.ids.base + "sparql"))
         for source in self.data.sources:
             self.add(ds, DCTERMS.source, self.ids.source(source.id))
 
@@ -298,8 +303,7 @@ class GraphBuilder:
         self.add(node, ASMK.ruleOf, self.asmk)
         self.add(node, ASMK.monthOfYear, Literal(r.month) if r.month else None)
         self.add(node, ASMK.appliesTo, MEETING_CLASS[r.applies_to] if r.applies_to else None)
-        self.add(node, ASMK.changeDate,
-                 Literal(r.change_date, datatype=XSD.gMonthDay) if r.change_date else None)
+        self.add(node, ASMK.changeDate, Literal(r.change_date, datatype=XSD.gMonthDay) if r.change_date else None)
         self.add(node, ASMK.rotationOrder, ASMK[r.rotation_order] if r.rotation_order else None)
         self.cite(node, r.sources)
 
@@ -340,8 +344,7 @@ class GraphBuilder:
         self.add(node, ASMK.plannedStartDate, date(m.planned_start) if m.planned_start else None)
         self.add(node, ASMK.plannedEndDate, date(m.planned_end) if m.planned_end else None)
         self.add(node, SCHEMA.location, self.ids.place(m.location) if m.location else None)
-        self.add(node, ASMK.plannedLocation,
-                 self.ids.place(m.planned_location) if m.planned_location else None)
+        self.add(node, ASMK.plannedLocation, self.ids.place(m.planned_location) if m.planned_location else None)
         virtual = m.virtual if m.virtual is not None else (False if m.location else None)
         if virtual is not None:
             self.add(node, ASMK.virtual, Literal(virtual))

@@ -281,9 +281,7 @@ class Dataset:
 class Fields:
     """Reads one YAML mapping, recording errors (with file/record/field) instead of raising."""
 
-    def __init__(
-        self, errors: list[DataError], file: str, record: str, data: Any, allowed: set[str]
-    ) -> None:
+    def __init__(self, errors: list[DataError], file: str, record: str, data: Any, allowed: set[str]) -> None:
         self.errors, self.file, self.record = errors, file, record
         if not isinstance(data, dict):
             self.fail("", f"expected a mapping, got {type(data).__name__}")
@@ -301,7 +299,7 @@ class Fields:
             self.fail(name, "is required")
         return value
 
-    def str(self, name: str, required: bool = True, pattern: re.Pattern[str] | None = None) -> Any:
+    def text(self, name: str, required: bool = True, pattern: re.Pattern[str] | None = None) -> Any:
         value = self._get(name, required)
         if value is None:
             return None
@@ -317,7 +315,7 @@ class Fields:
         return value
 
     def slug(self, name: str, required: bool = True) -> Any:
-        return self.str(name, required, SLUG)
+        return self.text(name, required, SLUG)
 
     def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> Any:
         value = self.data.get(name, default)
@@ -329,7 +327,7 @@ class Fields:
             return None
         return value
 
-    def int(self, name: str, required: bool = True, low: int = 1, high: int = 9999) -> Any:
+    def number(self, name: str, required: bool = True, low: int = 1, high: int = 9999) -> Any:
         value = self._get(name, required)
         if value is None:
             return None
@@ -338,7 +336,7 @@ class Fields:
             return None
         return value
 
-    def bool(self, name: str, default: bool | None = None) -> Any:
+    def flag(self, name: str, default: bool | None = None) -> Any:
         value = self.data.get(name, default)
         if value is not None and not isinstance(value, bool):
             self.fail(name, f"expected true or false, got {value!r}")
@@ -355,7 +353,7 @@ class Fields:
             self.fail(name, f"expected a date YYYY-MM-DD, got {value!r}")
             return None
 
-    def list(self, name: str, pattern: re.Pattern[str] | None = SLUG) -> tuple[str, ...]:
+    def names(self, name: str, pattern: re.Pattern[str] | None = SLUG) -> tuple[str, ...]:
         value = self.data.get(name, [])
         if not isinstance(value, list):
             self.fail(name, f"expected a list, got {value!r}")
@@ -427,16 +425,28 @@ def _label(kind: str, item: Any, key: str = "id") -> str:
 def _load_sources(doc: Any, file: str, errors: list[DataError]) -> list[Source]:
     result = []
     for item in _items(doc, "sources", file, errors):
-        f = Fields(errors, file, _label("source", item, "key"), item,
-                   {"key", "id", "kind", "title", "publisher", "date", "date_note", "file",
-                    "sha256", "lines", "url"})
-        result.append(Source(
-            key=f.str("key", pattern=re.compile(r"^[a-z0-9]+$")), id=f.slug("id"),
-            kind=f.choice("kind", DOCUMENT_KINDS), title=f.str("title"),
-            publisher=f.slug("publisher", False), date=f.date("date"),
-            date_note=f.str("date_note", False), file=f.str("file", False),
-            sha256=f.str("sha256", False, re.compile(r"^[0-9a-f]{64}$")),
-            lines=f.int("lines", False, 1, 10**6), url=f.str("url", False)))
+        f = Fields(
+            errors,
+            file,
+            _label("source", item, "key"),
+            item,
+            {"key", "id", "kind", "title", "publisher", "date", "date_note", "file", "sha256", "lines", "url"},
+        )
+        result.append(
+            Source(
+                key=f.text("key", pattern=re.compile(r"^[a-z0-9]+$")),
+                id=f.slug("id"),
+                kind=f.choice("kind", DOCUMENT_KINDS),
+                title=f.text("title"),
+                publisher=f.slug("publisher", False),
+                date=f.date("date"),
+                date_note=f.text("date_note", False),
+                file=f.text("file", False),
+                sha256=f.text("sha256", False, re.compile(r"^[0-9a-f]{64}$")),
+                lines=f.number("lines", False, 1, 10**6),
+                url=f.text("url", False),
+            )
+        )
         if result[-1].date is None and result[-1].date_note is None:
             f.fail("date", "give a date or a date_note saying why there is none")
     return result
@@ -445,80 +455,121 @@ def _load_sources(doc: Any, file: str, errors: list[DataError]) -> list[Source]:
 def _load_states(doc: Any, file: str, errors: list[DataError]) -> list[State]:
     result = []
     for item in _items(doc, "states", file, errors):
-        f = Fields(errors, file, _label("state", item, "code"), item,
-                   {"code", "name", "official_name", "nuts", "ars", "wikidata", "sources"})
-        result.append(State(
-            code=f.str("code", pattern=STATE_CODE), name=f.str("name"),
-            official_name=f.str("official_name", False),
-            nuts=f.str("nuts", pattern=re.compile(r"^DE[1-9A-G]$")),
-            ars=f.str("ars", pattern=re.compile(r"^(0[1-9]|1[0-6])$")),
-            wikidata=f.str("wikidata", pattern=re.compile(r"^Q[1-9][0-9]*$")),
-            sources=f.citations(required=False)))
+        f = Fields(
+            errors,
+            file,
+            _label("state", item, "code"),
+            item,
+            {"code", "name", "official_name", "nuts", "ars", "wikidata", "sources"},
+        )
+        result.append(
+            State(
+                code=f.text("code", pattern=STATE_CODE),
+                name=f.text("name"),
+                official_name=f.text("official_name", False),
+                nuts=f.text("nuts", pattern=re.compile(r"^DE[1-9A-G]$")),
+                ars=f.text("ars", pattern=re.compile(r"^(0[1-9]|1[0-6])$")),
+                wikidata=f.text("wikidata", pattern=re.compile(r"^Q[1-9][0-9]*$")),
+                sources=f.citations(required=False),
+            )
+        )
     return result
 
 
-def _load_organisations(doc: Any, file: str, errors: list[DataError],
-                        data: Dataset) -> None:
+def _load_organisations(doc: Any, file: str, errors: list[DataError], data: Dataset) -> None:
     if isinstance(doc, dict) and "conference" in doc:
         item = doc["conference"]
-        f = Fields(errors, file, "conference", item,
-                   {"id", "name", "abbreviation", "alt_names", "description", "members",
-                    "sources", "policy_fields_sources"})
+        f = Fields(
+            errors,
+            file,
+            "conference",
+            item,
+            {"id", "name", "abbreviation", "alt_names", "description", "members", "sources", "policy_fields_sources"},
+        )
         data.conference = Conference(
-            id=f.slug("id"), name=f.str("name"), abbreviation=f.str("abbreviation"),
-            alt_names=f.list("alt_names", None), description=f.str("description"),
-            sources=f.citations(), policy_fields_sources=f.citations("policy_fields_sources"))
+            id=f.slug("id"),
+            name=f.text("name"),
+            abbreviation=f.text("abbreviation"),
+            alt_names=f.names("alt_names", None),
+            description=f.text("description"),
+            sources=f.citations(),
+            policy_fields_sources=f.citations("policy_fields_sources"),
+        )
     else:
         errors.append(DataError(file, "", "conference", "is required"))
-    for kind, key in (("ministry", "ministries"), ("federal", "federal"), ("other", "other"),
-                      ("agent", "agents")):
+    for kind, key in (("ministry", "ministries"), ("federal", "federal"), ("other", "other"), ("agent", "agents")):
         for item in _items(doc, key, file, errors):
             allowed = {"id", "name", "sources"} | ({"state"} if kind == "ministry" else set())
             f = Fields(errors, file, _label(kind, item), item, allowed)
-            data.organisations.append(Organisation(
-                id=f.slug("id"), name=f.str("name"), kind=kind,
-                state=f.str("state", pattern=STATE_CODE) if kind == "ministry" else None,
-                sources=f.citations(required=kind != "agent")))
+            data.organisations.append(
+                Organisation(
+                    id=f.slug("id"),
+                    name=f.text("name"),
+                    kind=kind,
+                    state=f.text("state", pattern=STATE_CODE) if kind == "ministry" else None,
+                    sources=f.citations(required=kind != "agent"),
+                )
+            )
 
 
 def _load_simple(doc: Any, file: str, errors: list[DataError], data: Dataset) -> None:
     """places.yaml and topics.yaml."""
     for item in _items(doc, "places", file, errors) if "places" in (doc or {}) else []:
         f = Fields(errors, file, _label("place", item), item, {"id", "name", "description", "sources"})
-        data.places.append(Place(f.slug("id"), f.str("name"), f.str("description", False),
-                                 f.citations()))
+        data.places.append(Place(f.slug("id"), f.text("name"), f.text("description", False), f.citations()))
     for item in _items(doc, "topics", file, errors) if "topics" in (doc or {}) else []:
         f = Fields(errors, file, _label("topic", item), item, {"id", "name", "editorial", "sources"})
-        editorial = bool(f.bool("editorial", False))
+        editorial = bool(f.flag("editorial", False))
         sources = f.citations(required=not editorial)
         if editorial and sources:
             f.fail("sources", "an editorial topic comes from no source; drop its sources")
-        data.topics.append(Topic(f.slug("id"), f.str("name"), editorial, sources))
+        data.topics.append(Topic(f.slug("id"), f.text("name"), editorial, sources))
 
 
 def _load_persons(doc: Any, file: str, errors: list[DataError]) -> list[Person]:
     result = []
     for item in _items(doc, "persons", file, errors):
         label = _label("person", item)
-        f = Fields(errors, file, label, item,
-                   {"id", "given", "family", "honorific_prefix", "honorific_suffix", "offices",
-                    "sources"})
+        f = Fields(
+            errors,
+            file,
+            label,
+            item,
+            {"id", "given", "family", "honorific_prefix", "honorific_suffix", "offices", "sources"},
+        )
         offices = []
         raw_offices = item.get("offices", []) if isinstance(item, dict) else []
         for i, office in enumerate(raw_offices if isinstance(raw_offices, list) else []):
-            o = Fields(errors, file, f"{label}, office {i + 1}", office,
-                       {"role", "title", "organization", "state", "attested", "start", "end",
-                        "sources"})
-            offices.append(Office(
-                role=o.choice("role", OFFICE_ROLES), title=o.str("title"),
-                organization=o.slug("organization", False), state=o.str("state", pattern=STATE_CODE),
-                attested=o.date("attested"), start=o.date("start"), end=o.date("end"),
-                sources=o.citations()))
-        result.append(Person(
-            id=f.slug("id"), given=f.str("given"), family=f.str("family"),
-            honorific_prefix=f.str("honorific_prefix", False),
-            honorific_suffix=f.str("honorific_suffix", False), offices=tuple(offices),
-            sources=f.citations(required=not offices)))
+            o = Fields(
+                errors,
+                file,
+                f"{label}, office {i + 1}",
+                office,
+                {"role", "title", "organization", "state", "attested", "start", "end", "sources"},
+            )
+            offices.append(
+                Office(
+                    role=o.choice("role", OFFICE_ROLES),
+                    title=o.text("title"),
+                    organization=o.slug("organization", False),
+                    state=o.text("state", pattern=STATE_CODE),
+                    attested=o.date("attested"),
+                    start=o.date("start"),
+                    end=o.date("end"),
+                    sources=o.citations(),
+                )
+            )
+        result.append(
+            Person(
+                id=f.slug("id"),
+                given=f.text("given"),
+                family=f.text("family"),
+                honorific_prefix=f.text("honorific_prefix", False),
+                honorific_suffix=f.text("honorific_suffix", False),
+                offices=tuple(offices),
+                sources=f.citations(required=not offices),
+            )
+        )
     return result
 
 
@@ -526,51 +577,92 @@ def _load_chairs(doc: Any, file: str, errors: list[DataError]) -> list[Chair]:
     result = []
     for item in _items(doc, "chairs", file, errors):
         label = _label("chair", item, "year")
-        f = Fields(errors, file, label, item,
-                   {"year", "state", "start", "end", "persons", "priorities", "note", "sources"})
+        f = Fields(
+            errors, file, label, item, {"year", "state", "start", "end", "persons", "priorities", "note", "sources"}
+        )
         persons = []
         raw = item.get("persons", []) if isinstance(item, dict) else []
         for i, p in enumerate(raw if isinstance(raw, list) else []):
-            pf = Fields(errors, file, f"{label}, person {i + 1}", p,
-                        {"person", "from", "until", "sources"})
-            persons.append(ChairPerson(pf.slug("person"), pf.date("from"), pf.date("until"),
-                                       pf.citations()))
-        result.append(Chair(
-            year=f.int("year", low=1900, high=2100), state=f.str("state", pattern=STATE_CODE),
-            start=f.date("start"), end=f.date("end"), persons=tuple(persons),
-            priorities=f.list("priorities"), note=f.str("note", False), sources=f.citations()))
+            pf = Fields(errors, file, f"{label}, person {i + 1}", p, {"person", "from", "until", "sources"})
+            persons.append(ChairPerson(pf.slug("person"), pf.date("from"), pf.date("until"), pf.citations()))
+        result.append(
+            Chair(
+                year=f.number("year", low=1900, high=2100),
+                state=f.text("state", pattern=STATE_CODE),
+                start=f.date("start"),
+                end=f.date("end"),
+                persons=tuple(persons),
+                priorities=f.names("priorities"),
+                note=f.text("note", False),
+                sources=f.citations(),
+            )
+        )
     return result
 
 
 def _load_rules(doc: Any, file: str, errors: list[DataError]) -> list[Rule]:
     result = []
     for item in _items(doc, "rules", file, errors):
-        f = Fields(errors, file, _label("rule", item), item,
-                   {"id", "label", "description", "month", "applies_to", "change_date",
-                    "rotation_order", "sources"})
+        f = Fields(
+            errors,
+            file,
+            _label("rule", item),
+            item,
+            {"id", "label", "description", "month", "applies_to", "change_date", "rotation_order", "sources"},
+        )
         rotation = f.data.get("rotation_order")
-        result.append(Rule(
-            id=f.slug("id"), label=f.str("label"), description=f.str("description"),
-            month=f.int("month", False, 1, 12),
-            applies_to=f.choice("applies_to", MEETING_KINDS) if "applies_to" in f.data else None,
-            change_date=f.str("change_date", False, re.compile(r"^--(0[1-9]|1[0-2])-[0-3][0-9]$")),
-            rotation_order=f.choice("rotation_order", ROTATION_ORDERS) if rotation else None,
-            sources=f.citations()))
+        result.append(
+            Rule(
+                id=f.slug("id"),
+                label=f.text("label"),
+                description=f.text("description"),
+                month=f.number("month", False, 1, 12),
+                applies_to=f.choice("applies_to", MEETING_KINDS) if "applies_to" in f.data else None,
+                change_date=f.text("change_date", False, re.compile(r"^--(0[1-9]|1[0-2])-[0-3][0-9]$")),
+                rotation_order=f.choice("rotation_order", ROTATION_ORDERS) if rotation else None,
+                sources=f.citations(),
+            )
+        )
     return result
 
 
 def _load_bodies(doc: Any, file: str, errors: list[DataError]) -> list[Body]:
     result = []
     for item in _items(doc, "bodies", file, errors):
-        f = Fields(errors, file, _label("body", item), item,
-                   {"id", "name", "abbreviation", "relation", "description", "partners",
-                    "founders", "part_of", "linked_to", "topics", "sources"})
-        result.append(Body(
-            id=f.slug("id"), name=f.str("name"), abbreviation=f.str("abbreviation", False),
-            relation=f.choice("relation", BODY_RELATIONS), description=f.str("description"),
-            partners=f.list("partners"), founders=f.list("founders"),
-            part_of=f.slug("part_of", False), linked_to=f.list("linked_to"),
-            topics=f.list("topics"), sources=f.citations()))
+        f = Fields(
+            errors,
+            file,
+            _label("body", item),
+            item,
+            {
+                "id",
+                "name",
+                "abbreviation",
+                "relation",
+                "description",
+                "partners",
+                "founders",
+                "part_of",
+                "linked_to",
+                "topics",
+                "sources",
+            },
+        )
+        result.append(
+            Body(
+                id=f.slug("id"),
+                name=f.text("name"),
+                abbreviation=f.text("abbreviation", False),
+                relation=f.choice("relation", BODY_RELATIONS),
+                description=f.text("description"),
+                partners=f.names("partners"),
+                founders=f.names("founders"),
+                part_of=f.slug("part_of", False),
+                linked_to=f.names("linked_to"),
+                topics=f.names("topics"),
+                sources=f.citations(),
+            )
+        )
     return result
 
 
@@ -582,56 +674,128 @@ def _load_meeting_file(doc: Any, file: str, errors: list[DataError], data: Datas
     data.meetings.append(meeting)
     if "preparatory" in doc:
         data.meetings.append(
-            _load_meeting(doc["preparatory"], file, "preparatory meeting", errors,
-                          prepares=meeting.key))
+            _load_meeting(doc["preparatory"], file, "preparatory meeting", errors, prepares=meeting.key)
+        )
     for item in _items(doc, "resolutions", file, errors):
         data.resolutions.append(_load_resolution(item, file, meeting.key, errors))
     for item in _items(doc, "proposals", file, errors) if "proposals" in doc else []:
-        f = Fields(errors, file, _label("proposal", item), item,
-                   {"id", "label", "proposed_by", "advocates", "summary", "topics", "sources"})
-        data.proposals.append(Proposal(
-            meeting=meeting.key, id=f.slug("id"), label=f.str("label"),
-            proposed_by=f.list("proposed_by", STATE_CODE), advocates=f.list("advocates"),
-            summary=f.str("summary"), topics=f.list("topics"), sources=f.citations()))
+        f = Fields(
+            errors,
+            file,
+            _label("proposal", item),
+            item,
+            {"id", "label", "proposed_by", "advocates", "summary", "topics", "sources"},
+        )
+        data.proposals.append(
+            Proposal(
+                meeting=meeting.key,
+                id=f.slug("id"),
+                label=f.text("label"),
+                proposed_by=f.names("proposed_by", STATE_CODE),
+                advocates=f.names("advocates"),
+                summary=f.text("summary"),
+                topics=f.names("topics"),
+                sources=f.citations(),
+            )
+        )
 
 
-def _load_meeting(item: Any, file: str, label: str, errors: list[DataError],
-                  prepares: str | None) -> Meeting:
-    f = Fields(errors, file, label, item,
-               {"id", "number", "kind", "year", "start", "end", "planned_start", "planned_end",
-                "location", "planned_location", "virtual", "chair_year", "description", "sources"})
+def _load_meeting(item: Any, file: str, label: str, errors: list[DataError], prepares: str | None) -> Meeting:
+    f = Fields(
+        errors,
+        file,
+        label,
+        item,
+        {
+            "id",
+            "number",
+            "kind",
+            "year",
+            "start",
+            "end",
+            "planned_start",
+            "planned_end",
+            "location",
+            "planned_location",
+            "virtual",
+            "chair_year",
+            "description",
+            "sources",
+        },
+    )
     kind = f.choice("kind", MEETING_KINDS)
-    number = f.int("number", kind == "main", 1, 999)
+    number = f.number("number", kind == "main", 1, 999)
     key = f.slug("id", number is None)
     if number is not None and key is not None:
         f.fail("id", "a numbered meeting is identified by its number; drop 'id'")
     return Meeting(
-        key=str(number) if number is not None else (key or "?"), number=number, kind=kind,
-        year=f.int("year", False, 1900, 2100), start=f.date("start"), end=f.date("end"),
-        planned_start=f.date("planned_start"), planned_end=f.date("planned_end"),
-        location=f.slug("location", False), planned_location=f.slug("planned_location", False),
-        virtual=f.bool("virtual"), chair_year=f.int("chair_year", False, 1900, 2100),
-        prepares=prepares, description=f.str("description"), sources=f.citations(), file=file)
+        key=str(number) if number is not None else (key or "?"),
+        number=number,
+        kind=kind,
+        year=f.number("year", False, 1900, 2100),
+        start=f.date("start"),
+        end=f.date("end"),
+        planned_start=f.date("planned_start"),
+        planned_end=f.date("planned_end"),
+        location=f.slug("location", False),
+        planned_location=f.slug("planned_location", False),
+        virtual=f.flag("virtual"),
+        chair_year=f.number("chair_year", False, 1900, 2100),
+        prepares=prepares,
+        description=f.text("description"),
+        sources=f.citations(),
+        file=file,
+    )
 
 
 def _load_resolution(item: Any, file: str, meeting: str, errors: list[DataError]) -> Resolution:
-    f = Fields(errors, file, _label("resolution", item), item,
-               {"id", "kind", "label", "official_title", "outcome", "initiators", "cosponsors",
-                "cosponsor_note", "all_states", "lead", "addressees", "refers_to", "requests",
-                "summary", "topics", "sources"})
+    f = Fields(
+        errors,
+        file,
+        _label("resolution", item),
+        item,
+        {
+            "id",
+            "kind",
+            "label",
+            "official_title",
+            "outcome",
+            "initiators",
+            "cosponsors",
+            "cosponsor_note",
+            "all_states",
+            "lead",
+            "addressees",
+            "refers_to",
+            "requests",
+            "summary",
+            "topics",
+            "sources",
+        },
+    )
     kind = f.choice("kind", RESOLUTION_KINDS, default="resolution")
-    lead = f.str("lead", kind == "report", STATE_CODE)
+    lead = f.text("lead", kind == "report", STATE_CODE)
     if kind != "report" and lead:
         f.fail("lead", "only a report has a lead state")
     return Resolution(
-        meeting=meeting, id=f.slug("id"), kind=kind, label=f.str("label"),
-        official_title=f.str("official_title", False), outcome=f.choice("outcome", OUTCOMES),
-        initiators=f.list("initiators", STATE_CODE), cosponsors=f.list("cosponsors", STATE_CODE),
-        cosponsor_note=f.str("cosponsor_note", False),
-        all_states=bool(f.bool("all_states", False)), lead=lead,
-        addressees=f.list("addressees"), refers_to=f.list("refers_to"),
-        requests=f.list("requests", None), summary=f.str("summary"), topics=f.list("topics"),
-        sources=f.citations())
+        meeting=meeting,
+        id=f.slug("id"),
+        kind=kind,
+        label=f.text("label"),
+        official_title=f.text("official_title", False),
+        outcome=f.choice("outcome", OUTCOMES),
+        initiators=f.names("initiators", STATE_CODE),
+        cosponsors=f.names("cosponsors", STATE_CODE),
+        cosponsor_note=f.text("cosponsor_note", False),
+        all_states=bool(f.flag("all_states", False)),
+        lead=lead,
+        addressees=f.names("addressees"),
+        refers_to=f.names("refers_to"),
+        requests=f.names("requests", None),
+        summary=f.text("summary"),
+        topics=f.names("topics"),
+        sources=f.citations(),
+    )
 
 
 # --------------------------------------------------------------------------- cross-checks
@@ -677,14 +841,25 @@ def _check_references(data: Dataset, errors: list[DataError]) -> None:
             if src is None:
                 errors.append(DataError(file, record, fld, f"unknown source {c.source!r}"))
             elif src.lines is not None and c.end > src.lines:
-                errors.append(DataError(file, record, fld,
-                                        f"{c.source}:{c.start}-{c.end} is past the last line "
-                                        f"({src.lines}) of {src.file}"))
+                errors.append(
+                    DataError(
+                        file,
+                        record,
+                        fld,
+                        f"{c.source}:{c.start}-{c.end} is past the last line ({src.lines}) of {src.file}",
+                    )
+                )
 
     for s in data.sources:
         if s.publisher:
-            ref("data/sources.yaml", f"source {s.key!r}", "publisher", s.publisher,
-                {o.id for o in data.organisations if o.kind == "agent"} | persons, "agent or person")
+            ref(
+                "data/sources.yaml",
+                f"source {s.key!r}",
+                "publisher",
+                s.publisher,
+                {o.id for o in data.organisations if o.kind == "agent"} | persons,
+                "agent or person",
+            )
     for st in data.states:
         cites("data/states.yaml", f"state {st.code!r}", st.sources)
     for o in data.organisations:
@@ -699,18 +874,24 @@ def _check_references(data: Dataset, errors: list[DataError]) -> None:
     for p in data.persons:
         rec = f"person {p.id!r}"
         cites("data/persons.yaml", rec, p.sources)
-        for i, o in enumerate(p.offices):
+        for i, office in enumerate(p.offices):
             orec = f"{rec}, office {i + 1}"
-            ref("data/persons.yaml", orec, "state", o.state, states, "state")
-            ref("data/persons.yaml", orec, "organization", o.organization,
-                {k for k, v in orgs.items() if v.kind == "ministry"}, "ministry")
-            cites("data/persons.yaml", orec, o.sources)
-        dupes("office", "data/persons.yaml", [f"{p.id}/{o.slug}" for o in p.offices])
+            ref("data/persons.yaml", orec, "state", office.state, states, "state")
+            ref(
+                "data/persons.yaml",
+                orec,
+                "organization",
+                office.organization,
+                {k for k, v in orgs.items() if v.kind == "ministry"},
+                "ministry",
+            )
+            cites("data/persons.yaml", orec, office.sources)
+        dupes("office", "data/persons.yaml", [f"{p.id}/{x.slug}" for x in p.offices])
     for c in data.chairs:
         rec = f"chair {c.year!r}"
         ref("data/chairs.yaml", rec, "state", c.state, states, "state")
-        for t in c.priorities:
-            ref("data/chairs.yaml", rec, "priorities", t, topics, "topic")
+        for topic in c.priorities:
+            ref("data/chairs.yaml", rec, "priorities", topic, topics, "topic")
         for cp in c.persons:
             ref("data/chairs.yaml", rec, "persons", cp.person, persons, "person")
             cites("data/chairs.yaml", rec, cp.sources)
@@ -719,11 +900,11 @@ def _check_references(data: Dataset, errors: list[DataError]) -> None:
         cites("data/rules.yaml", f"rule {r.id!r}", r.sources)
     for b in data.bodies:
         rec = f"body {b.id!r}"
-        for o in b.partners + b.founders + b.linked_to:
-            ref("data/bodies.yaml", rec, "partners/founders/linked_to", o, orgs, "organisation")
+        for org in b.partners + b.founders + b.linked_to:
+            ref("data/bodies.yaml", rec, "partners/founders/linked_to", org, orgs, "organisation")
         ref("data/bodies.yaml", rec, "part_of", b.part_of, bodies, "body")
-        for t in b.topics:
-            ref("data/bodies.yaml", rec, "topics", t, topics, "topic")
+        for topic in b.topics:
+            ref("data/bodies.yaml", rec, "topics", topic, topics, "topic")
         cites("data/bodies.yaml", rec, b.sources)
     for m in data.meetings:
         file, rec = m.file, f"meeting {m.key!r}"
@@ -736,10 +917,10 @@ def _check_references(data: Dataset, errors: list[DataError]) -> None:
         ref(file, rec, "meeting", res.meeting, meetings, "meeting")
         for code in (*res.initiators, *res.cosponsors, *((res.lead,) if res.lead else ())):
             ref(file, rec, "initiators/cosponsors/lead", code, states, "state")
-        for o in res.addressees + res.refers_to:
-            ref(file, rec, "addressees/refers_to", o, orgs.keys() | bodies, "organisation or body")
-        for t in res.topics:
-            ref(file, rec, "topics", t, topics, "topic")
+        for org in res.addressees + res.refers_to:
+            ref(file, rec, "addressees/refers_to", org, orgs.keys() | bodies, "organisation or body")
+        for topic in res.topics:
+            ref(file, rec, "topics", topic, topics, "topic")
         cites(file, rec, res.sources)
     for pr in data.proposals:
         file, rec = meeting_file[pr.meeting], f"proposal {pr.id!r}"
@@ -747,8 +928,8 @@ def _check_references(data: Dataset, errors: list[DataError]) -> None:
             ref(file, rec, "proposed_by", code, states, "state")
         for person in pr.advocates:
             ref(file, rec, "advocates", person, persons, "person")
-        for t in pr.topics:
-            ref(file, rec, "topics", t, topics, "topic")
+        for topic in pr.topics:
+            ref(file, rec, "topics", topic, topics, "topic")
         cites(file, rec, pr.sources)
 
 

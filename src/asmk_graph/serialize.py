@@ -35,8 +35,8 @@ class _Terms:
 
     def compact(self, iri: str) -> str | None:
         for prefix, ns in self.prefixes:
-            if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
+            if iri.startswith(ns) and _LOCAL.match(iri[len(ns) :]):
+                return f"{prefix}:{iri[len(ns) :]}"
         return None
 
     def iri(self, iri: str) -> str:
@@ -57,8 +57,7 @@ class _Terms:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r").replace("\t", "\\t"))
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def _sort_key(term: Any) -> tuple[int, str, str, str]:
@@ -163,18 +162,18 @@ def write_atomically(target_dir: Path, files: dict[str, bytes]) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in sorted(files.items()):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target_dir)
-            staged.append((name, Path(tmp)))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target_dir)
+            staged.append((name, Path(tmp_name)))
             os.fchmod(fd, 0o644)  # mkstemp creates 0600; dumps are public files
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for name, tmp in staged:
-            os.replace(tmp, target_dir / name)
+        for name, staged_path in staged:
+            os.replace(staged_path, target_dir / name)
     finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
+        for _, staged_path in staged:
+            staged_path.unlink(missing_ok=True)
 
 
 def read_checksums(text: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -19,12 +20,14 @@ class ShapeResult:
     path: str
     message: str
     shape: str
+    constraint: str
     value: str
 
     def line(self) -> str:
         path = f" {self.path}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
-        return f"[{self.severity}] {self.focus}{path}: {self.message}{value}  <{self.shape}>"
+        shape = self.constraint or self.shape
+        return f"[{self.severity}] {self.focus}{path}: {self.message}{value}  <{shape}>"
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,9 @@ class Report:
         return self.count("Violation") == 0
 
     def text(self) -> str:
-        head = (f"{self.count('Violation')} violation(s), {self.count('Warning')} warning(s), "
-                f"{self.count('Info')} info(s)")
+        head = (
+            f"{self.count('Violation')} violation(s), {self.count('Warning')} warning(s), {self.count('Info')} info(s)"
+        )
         return "\n".join([head, *(r.line() for r in self.results)]) + "\n"
 
 
@@ -51,12 +55,16 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return shapes
 
 
-def _text(graph: Graph, node: URIRef, prop: URIRef) -> str:
+def _text(graph: Graph, node: Node, prop: URIRef) -> str:
     value = graph.value(node, prop)
     return "" if value is None else str(value)
 
 
-def _shape_name(shapes: Graph, results: Graph, result: URIRef) -> str:
+def _named(node: object) -> str:
+    return str(node) if isinstance(node, URIRef) else ""
+
+
+def _shape_name(shapes: Graph, results: Graph, result: Node) -> str:
     """The shape's IRI, or, for an anonymous property shape, its node shape's IRI + path."""
     shape = results.value(result, SH.sourceShape)
     if isinstance(shape, URIRef):
@@ -69,20 +77,23 @@ def validate_graph(data: Graph, ontology: Graph, shapes: Graph) -> Report:
     # The ontology (with its individuals: outcomes, roles, rotation orders) is merged in whole;
     # pyshacl's ont_graph option copies only class and property axioms.
     _conforms, results_graph, _text_report = shacl_validate(
-        data + ontology, shacl_graph=shapes, inference="none",
-        abort_on_first=False, allow_warnings=True, advanced=True)
+        data + ontology, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True, advanced=True
+    )
     if not isinstance(results_graph, Graph):  # pyshacl reports a broken shape this way
         raise ValueError(f"SHACL validation could not run: {_text_report}")
     results = []
     for result in results_graph.subjects(RDF.type, SH.ValidationResult):
-        assert isinstance(result, URIRef) or result is not None
         severity = str(results_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        results.append(ShapeResult(
-            severity=severity,
-            focus=_text(results_graph, result, SH.focusNode),  # type: ignore[arg-type]
-            path=_text(results_graph, result, SH.resultPath),  # type: ignore[arg-type]
-            message=_text(results_graph, result, SH.resultMessage),  # type: ignore[arg-type]
-            shape=_shape_name(shapes, results_graph, result),  # type: ignore[arg-type]
-            value=_text(results_graph, result, SH.value)))  # type: ignore[arg-type]
+        results.append(
+            ShapeResult(
+                severity=severity,
+                focus=_text(results_graph, result, SH.focusNode),
+                path=_text(results_graph, result, SH.resultPath),
+                message=_text(results_graph, result, SH.resultMessage),
+                shape=_shape_name(shapes, results_graph, result),
+                constraint=_named(results_graph.value(result, SH.sourceConstraint)),
+                value=_text(results_graph, result, SH.value),
+            )
+        )
     results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message))
     return Report(tuple(dict.fromkeys(results)))

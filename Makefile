@@ -1,0 +1,29 @@
+# The two commands a newcomer needs:
+#   make serve   install into .venv, build graph/ from data/, serve the API on 127.0.0.1:8000
+#   make test    install, lint (ruff), type-check (mypy), run the tests (pytest)
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: install serve build test lint
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+build: install
+	$(BIN)/asmk-graph build
+
+serve: install
+	$(BIN)/asmk-graph serve --build
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest

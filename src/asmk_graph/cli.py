@@ -1,0 +1,169 @@
+"""asmk-graph: build, validate, query and serve the ASMK knowledge graph."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import __version__
+from .namespaces import DEFAULT_BASE
+from .paths import ProjectPaths, project_paths
+from .pipeline import ValidationFailed, build, build_and_validate, load_ontology
+from .records import DataErrors
+from .store import OxigraphStore, QueryError
+from .validate import load_shapes, validate_graph
+
+
+def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    result = build(paths, args.base)
+    print(f"built {len(result.graph)} triples into {paths.graph_dir}/")
+    print(result.report.text().splitlines()[0])
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    if args.files:
+        data = Graph()
+        for f in args.files:
+            data.parse(f)
+        report = validate_graph(data, load_ontology(paths), load_shapes(paths.shapes_dir))
+    else:
+        try:
+            report = build_and_validate(paths, args.base).report
+        except ValidationFailed as failed:
+            report = failed.report
+    sys.stdout.write(report.text())
+    return 0 if report.conforms else 1
+
+
+def cmd_query(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    text = args.query
+    if text.endswith(".rq") and Path(text).exists():
+        text = Path(text).read_text(encoding="utf-8")
+    store = OxigraphStore.from_project(paths)
+    rows = store.select(text)
+    columns = list(rows[0]) if rows else []
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(out.getvalue())
+    else:
+        widths = {c: max(len(c), *(len(str(r[c] or "")) for r in rows)) for c in columns}
+        print("  ".join(c.ljust(widths[c]) for c in columns))
+        for r in rows:
+            print("  ".join(str(r[c] if r[c] is not None else "").ljust(widths[c]) for c in columns))
+        print(f"({len(rows)} rows)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    store = OxigraphStore.from_project(paths)
+    query = (paths.queries / "stats.rq").read_text(encoding="utf-8")
+    rows = store.select(query)
+    print(f"triples (graph + ontology): {len(store)}")
+    for row in rows:
+        print(f"{row['count']:>6}  {row['class']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    if args.build:
+        cmd_build(args, paths)
+    uvicorn.run(create_app(paths), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="asmk-graph", description=__doc__)
+    p.add_argument("--version", action="version", version=__version__)
+    p.add_argument("--root", type=Path, help="project root (default: this checkout)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser(
+        "build",
+        help="load data/, build and validate the graph, write graph/",
+        description="Load the curated YAML in data/, build the RDF graph, validate "
+        "it with shapes/, and only if there is no violation replace the dumps in "
+        "graph/ (Turtle, N-Triples, gzip, JSON-LD, SHA256SUMS) atomically.",
+    )
+    b.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI (default {DEFAULT_BASE})")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser(
+        "validate",
+        help="SHACL-validate the data (or given Turtle files)",
+        description="Print every SHACL result (severity, focus node, path, "
+        "message, shape). Exit code 1 when there is a violation.",
+    )
+    v.add_argument("files", nargs="*", help="RDF files to validate instead of a fresh build")
+    v.add_argument("--base", default=DEFAULT_BASE)
+    v.set_defaults(func=cmd_validate)
+
+    q = sub.add_parser(
+        "query",
+        help="run a SPARQL SELECT on the built graph",
+        description="Run a SPARQL SELECT query (a string or a .rq file) on graph/ "
+        "plus the ontology, in the embedded Oxigraph store.",
+    )
+    q.add_argument("query", help="SPARQL text or path to a .rq file")
+    q.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser(
+        "stats",
+        help="count triples and instances per class",
+        description="Count the triples and the instances of each class in graph/.",
+    )
+    s.set_defaults(func=cmd_stats)
+
+    sv = sub.add_parser(
+        "serve",
+        help="serve the API (SPARQL, REST, Linked Data, dumps)",
+        description="Start the FastAPI application with uvicorn on the embedded store.",
+    )
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--build", action="store_true", help="build graph/ first")
+    sv.add_argument("--base", default=DEFAULT_BASE)
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    paths = project_paths(args.root)
+    try:
+        return int(args.func(args, paths))
+    except DataErrors as exc:
+        print(f"error: the source data has {len(exc.errors)} problem(s); nothing was written:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    except ValidationFailed as exc:
+        print("error: SHACL validation found violations; graph/ was left unchanged:", file=sys.stderr)
+        sys.stderr.write(exc.report.text())
+        return 1
+    except QueryError as exc:
+        print(f"error: query failed: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

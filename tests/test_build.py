@@ -1,0 +1,89 @@
+"""The committed graph/ equals a fresh build; builds are deterministic and atomic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from asmk_graph.paths import ProjectPaths, project_paths
+from asmk_graph.pipeline import BuildResult, ValidationFailed, build
+from asmk_graph.records import DataErrors
+from asmk_graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_graph_equals_fresh_build(paths: ProjectPaths, fresh_build: BuildResult) -> None:
+    for name, content in fresh_build.files.items():
+        committed = (paths.graph_dir / name).read_bytes()
+        assert committed == content, f"graph/{name} differs from a fresh build: run 'asmk-graph build'"
+
+
+def test_checksums_match_files(paths: ProjectPaths) -> None:
+    sums = read_checksums((paths.graph_dir / CHECKSUMS).read_text())
+    assert set(sums) == set(DUMP_NAMES)
+    import hashlib
+
+    for name, digest in sums.items():
+        assert hashlib.sha256((paths.graph_dir / name).read_bytes()).hexdigest() == digest
+
+
+def test_all_dump_formats_hold_the_same_graph(paths: ProjectPaths, graph: Graph) -> None:
+    for name, fmt in (("asmk.ttl", "turtle"), ("asmk.nt", "nt"), ("asmk.jsonld", "json-ld")):
+        assert isomorphic(Graph().parse(paths.graph_dir / name, format=fmt), graph), name
+
+
+def _copy_project(tmp_path: Path) -> ProjectPaths:
+    for part in ("data", "ontology", "shapes", "queries"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copytree(ROOT / "graph", tmp_path / "graph")
+    return project_paths(tmp_path)
+
+
+@pytest.mark.parametrize("seed", ["1", "4242"])
+def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path, seed: str) -> None:
+    project = _copy_project(tmp_path)
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run(
+        [sys.executable, "-m", "asmk_graph.cli", "--root", str(tmp_path), "build"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    for name in (*DUMP_NAMES, CHECKSUMS):
+        assert (project.graph_dir / name).read_bytes() == (ROOT / "graph" / name).read_bytes(), name
+
+
+def test_bad_data_is_refused_and_last_good_graph_stays(tmp_path: Path) -> None:
+    project = _copy_project(tmp_path)
+    before = {p.name: p.read_bytes() for p in project.graph_dir.iterdir()}
+    meeting = project.data / "meetings" / "097.yaml"
+    meeting.write_text(meeting.read_text().replace("outcome: large-majority", "outcome: huge"))
+    with pytest.raises(DataErrors) as err:
+        build(project)
+    assert "data/meetings/097.yaml: resolution 'kindergrundsicherung', field 'outcome'" in str(err.value)
+    assert {p.name: p.read_bytes() for p in project.graph_dir.iterdir()} == before
+
+
+def test_shacl_violation_is_refused_and_last_good_graph_stays(tmp_path: Path) -> None:
+    project = _copy_project(tmp_path)
+    before = {p.name: p.read_bytes() for p in project.graph_dir.iterdir()}
+    chairs = project.data / "chairs.yaml"
+    # a second chair state for 2020 passes the loader but breaks a SHACL domain rule
+    chairs.write_text(
+        chairs.read_text().replace(
+            "  - year: 2021\n    state: DE-HB", "  - year: 2021\n    state: DE-HB\n    start: 2020-06-01"
+        )
+    )
+    with pytest.raises(ValidationFailed) as err:
+        build(project)
+    assert "ChairTerm-datesInYear" in str(err.value)
+    assert {p.name: p.read_bytes() for p in project.graph_dir.iterdir()} == before
+    assert not [p for p in project.graph_dir.iterdir() if p.name.endswith(".tmp")]

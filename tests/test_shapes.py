@@ -1,0 +1,91 @@
+"""Every shape has a fixture that makes it fire; valid fixtures conform; bare instances fail."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from asmk_graph.validate import Report, validate_graph
+
+from .conftest import TEST_DATA
+
+SHAPE_NS = "https://w3id.org/asmk/shapes#"
+CONTEXT = TEST_DATA / "context.ttl"
+INVALID = sorted((TEST_DATA / "invalid").glob("*.ttl"))
+VALID = sorted((TEST_DATA / "valid").glob("*.ttl"))
+
+
+def expectations(path: Path) -> set[str]:
+    match = re.search(r"^# expect: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, f"{path.name} has no '# expect:' line"
+    return {SHAPE_NS + name.strip() for name in match.group(1).split(",")}
+
+
+def validate_fixture(path: Path, ontology: Graph, shapes: Graph) -> Report:
+    data = Graph().parse(CONTEXT).parse(path)
+    return validate_graph(data, ontology, shapes)
+
+
+def fired(report: Report, shapes: Graph) -> set[str]:
+    """Names of the shapes and constraints that produced results, with their node shapes."""
+    names: set[str] = set()
+    for r in report.results:
+        names.update(n for n in (r.shape, r.constraint) if n)
+        for parent in shapes.subjects(SH.property, URIRef(r.shape)):
+            names.add(str(parent))
+    return names
+
+
+def named_shapes(shapes: Graph) -> set[str]:
+    kinds = (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint)
+    return {str(s) for k in kinds for s in shapes.subjects(RDF.type, k) if isinstance(s, URIRef)}
+
+
+@pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.name)
+def test_valid_fixture_conforms_without_warnings(fixture: Path, ontology: Graph, shapes: Graph) -> None:
+    report = validate_fixture(fixture, ontology, shapes)
+    assert report.results == (), report.text()
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.name)
+def test_invalid_fixture_fires_expected_shapes(fixture: Path, ontology: Graph, shapes: Graph) -> None:
+    report = validate_fixture(fixture, ontology, shapes)
+    missing = expectations(fixture) - fired(report, shapes)
+    assert not missing, f"did not fire: {sorted(missing)}\n{report.text()}"
+
+
+def test_every_named_shape_has_a_firing_fixture(shapes: Graph) -> None:
+    covered = set().union(*(expectations(p) for p in INVALID))
+    assert named_shapes(shapes) - covered == set()
+
+
+def test_violation_fixtures_fail_and_warning_fixtures_only_warn(ontology: Graph, shapes: Graph) -> None:
+    for fixture in INVALID:
+        report = validate_fixture(fixture, ontology, shapes)
+        severities = {shapes.value(URIRef(n), SH.severity) for n in expectations(fixture)}
+        if severities <= {SH.Warning, SH.Info}:
+            assert report.conforms, f"{fixture.name}: warnings must not be violations"
+        else:
+            assert not report.conforms, f"{fixture.name} should not conform"
+
+
+def test_bare_instance_of_every_class_in_the_graph_is_rejected(graph: Graph, ontology: Graph, shapes: Graph) -> None:
+    classes = sorted(set(graph.objects(None, RDF.type)))
+    assert len(classes) >= 20
+    for cls in classes:
+        bare = URIRef("https://example.org/id/bare")
+        data = Graph().parse(CONTEXT)
+        data.add((bare, RDF.type, cls))
+        report = validate_graph(data, ontology, shapes)
+        assert any(r.severity == "Violation" and r.focus == str(bare) for r in report.results), cls
+
+
+def test_report_is_readable(ontology: Graph, shapes: Graph) -> None:
+    report = validate_fixture(TEST_DATA / "invalid" / "resolution.ttl", ontology, shapes)
+    line = next(r.line() for r in report.results if r.path == "https://w3id.org/asmk/def#outcome")
+    assert line.startswith("[Violation] https://example.org/id/r ")
+    assert "outcome must be one of" in line
