@@ -8,6 +8,7 @@ query runs unchanged on any SPARQL 1.1 store and user input is never spliced in 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ class NamedQuery:
     params: tuple[str, ...]
     meta: dict[str, str] = field(default_factory=dict)
 
-    def bind(self, values: dict[str, Term | None]) -> str:
+    def bind(self, values: Mapping[str, Term | None]) -> str:
         """The query text with ?_name parameters bound; an absent value stays unbound."""
         unknown = set(values) - set(self.params)
         if unknown:

@@ -1,0 +1,143 @@
+"""The API through FastAPI's TestClient and against a live uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from asmk_graph.api import create_app
+from asmk_graph.paths import ProjectPaths
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def client(paths: ProjectPaths) -> TestClient:
+    return TestClient(create_app(paths))
+
+
+def test_states(client: TestClient) -> None:
+    body = client.get("/api/states").json()
+    assert body["total"] == 16
+    hb = next(s for s in body["items"] if s["code"] == "DE-HB")
+    assert (hb["wikidata"], hb["nuts"], hb["ars"]) == ("Q1209", "DE5", "04")
+
+
+def test_conference_detail(client: TestClient) -> None:
+    c97 = client.get("/api/conferences/97").json()
+    assert (c97["startDate"], c97["virtual"], c97["plannedPlace"]) == ("2020-11-26", True, "Mannheim")
+    assert c97["chair"] == {"state": "DE-BW", "name": "Baden-Württemberg"}
+    assert {r["outcome"] for r in c97["resolutions"]} == {"large-majority", "unanimous"}
+    assert client.get("/api/conferences/102").json()["chair"] is None
+    assert client.get("/api/conferences/5").status_code == 404
+
+
+def test_resolution_filters_and_pagination(client: TestClient) -> None:
+    majority = client.get("/api/resolutions", params={"conference": 102, "outcome": "majority"}).json()
+    assert majority["total"] == 10
+    nrw = client.get("/api/resolutions", params={"state": "DE-NW", "limit": 5}).json()
+    # 6 initiated + 3 co-sponsored + the other all-states motion (Reform Sozialstaat)
+    assert nrw["total"] == 10 and len(nrw["items"]) == 5 and "next" in nrw["links"]
+    assert client.get("/api/resolutions", params={"q": "kindergrundsicherung"}).json()["total"] == 1
+    report = client.get("/api/resolutions", params={"conference": 97, "topic": "digitalisierung"}).json()["items"]
+    assert report[0]["kind"] == "report" and report[0]["leadState"] == "DE-BW"
+    assert client.get("/api/resolutions", params={"state": "NRW"}).status_code == 400
+    assert client.get("/api/resolutions", params={"outcome": "probably"}).status_code == 400
+
+
+def test_chairs_keep_a_change_within_the_year(client: TestClient) -> None:
+    chairs = {c["year"]: c for c in client.get("/api/chairs").json()["items"]}
+    assert chairs[2022]["state"] == "DE-SL"
+    jung = next(p for p in chairs[2022]["persons"] if p["name"] == "Magnus Jung")
+    assert jung == {"name": "Magnus Jung", "from": "2022-05-26", "until": None}
+    assert chairs[2021]["persons"] == []
+    assert 2025 not in chairs
+
+
+def test_persons_bodies_sources(client: TestClient) -> None:
+    persons = {p["name"]: p for p in client.get("/api/persons").json()["items"]}
+    assert persons["Nicole Hoffmeister-Kraut"]["honorificPrefix"] == "Dr."
+    bodies = {b["name"]: b for b in client.get("/api/bodies").json()["items"]}
+    assert bodies["Länderausschuss für Arbeitsschutz und Sicherheitstechnik"]["relation"] == "engagedIn"
+    sources = client.get("/api/sources").json()
+    assert sources["total"] == 9
+
+
+def test_sparql_protocol(client: TestClient) -> None:
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"]
+    csv = client.post("/sparql", data={"query": q}, headers={"Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and csv.text.startswith("n\r\n")
+    direct = client.post("/sparql", content=q, headers={"Content-Type": "application/sparql-query"})
+    assert direct.status_code == 200
+    bad = client.get("/sparql", params={"query": "SELEC ?x"})
+    assert bad.status_code == 400 and "query error" in bad.json()["detail"]
+    assert client.post("/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}).status_code == 403
+    assert client.get("/sparql", params={"query": "INSERT DATA { <a:b> <a:c> <a:d> }"}).status_code == 403
+    svc = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    assert client.get("/sparql", params={"query": svc}).status_code == 400
+
+
+def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
+    response = client.get("/dumps/asmk.ttl")
+    assert response.content == (paths.graph_dir / "asmk.ttl").read_bytes()
+    assert response.headers["etag"].strip('"') == response.headers["x-checksum-sha256"]
+    assert client.get("/dumps/secret.txt").status_code == 404
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "asmk_graph.cli",
+            "--root",
+            str(ROOT),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(url + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_live_uvicorn_with_real_clients(live_server: str) -> None:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    assert httpx.get(live_server + "/api/states", timeout=10).json()["total"] == 16
+    sw = SPARQLWrapper(live_server + "/sparql")
+    sw.setQuery("PREFIX asmk: <https://w3id.org/asmk/def#> SELECT ?n WHERE { ?m asmk:number ?n } ORDER BY ?n")
+    sw.setReturnFormat(JSON)
+    result = sw.query().convert()
+    assert [int(b["n"]["value"]) for b in result["results"]["bindings"]] == [96, 97, 98, 99, 102]  # type: ignore[index]
