@@ -141,3 +141,50 @@ def test_live_uvicorn_with_real_clients(live_server: str) -> None:
     sw.setReturnFormat(JSON)
     result = sw.query().convert()
     assert [int(b["n"]["value"]) for b in result["results"]["bindings"]] == [96, 97, 98, 99, 102]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"),
+        ("application/ld+json;q=0.5, text/turtle;q=0.9", "text/turtle"),
+        ("text/*;q=0.2, application/ld+json", "application/ld+json"),
+        ("*/*", "text/turtle"),
+    ],
+)
+def test_resource_content_negotiation(client: TestClient, accept: str, expected: str) -> None:
+    response = client.get("/id/conference/97", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(expected)
+    assert response.headers["vary"] == "Accept"
+
+
+def test_resource_representations(client: TestClient) -> None:
+    from rdflib import Graph, URIRef
+
+    ttl = client.get("/id/conference/97", headers={"Accept": "text/turtle"}).text
+    graph = Graph().parse(data=ttl, format="turtle")
+    c97 = URIRef("https://w3id.org/asmk/id/conference/97")
+    assert (c97, URIRef("https://w3id.org/asmk/def#virtual"), None) in graph
+    # its source citations (hash nodes) come along
+    assert any("#source-" in str(s) for s in graph.subjects())
+    page = client.get("/id/resolution/102/reform-sozialstaat", headers={"Accept": "text/html"}).text
+    assert "<h1>Reform Sozialstaat</h1>" in page and ">München<" not in page
+    assert ">102. Arbeits- und Sozialministerkonferenz</a>" in page  # linked resource shown by its label
+
+
+def test_resource_errors(client: TestClient) -> None:
+    assert client.get("/id/conference/1", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/conference/97", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/id/%22%3E%3Cscript%3E", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_ontology_and_shapes_are_served(client: TestClient) -> None:
+    onto = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert "asmk:MinisterConference" in onto.text or "MinisterConference" in onto.text
+    shapes = client.get("/shapes", headers={"Accept": "application/ld+json"})
+    assert shapes.status_code == 200 and "ResolutionShape" in shapes.text

@@ -14,9 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from rdflib import Literal
+from rdflib import Graph, Literal, URIRef
 
 from . import __version__
+from .linked_data import negotiate, render
+from .namespaces import DEFAULT_BASE
 from .paths import ProjectPaths
 from .queries import NamedQuery, load_queries
 from .serialize import DUMP_NAMES
@@ -60,7 +62,10 @@ def split(value: str | None) -> list[str]:
     return sorted(value.split()) if value else []
 
 
-def create_app(paths: ProjectPaths, query_timeout: float = 10.0) -> FastAPI:
+RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
+
+
+def create_app(paths: ProjectPaths, query_timeout: float = 10.0, base: str = DEFAULT_BASE) -> FastAPI:
     store = OxigraphStore.from_project(paths)
     queries = load_queries(paths.queries)
     app = FastAPI(
@@ -234,6 +239,41 @@ def create_app(paths: ProjectPaths, query_timeout: float = 10.0) -> FastAPI:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         media = next(m for suffix, m in DUMP_MEDIA.items() if name.endswith(suffix))
         return FileResponse(path, media_type=media, headers={"ETag": f'"{digest}"', "X-Checksum-SHA256": digest})
+
+    def rdf_response(graph: Graph, request: Request, title: str, labels: dict[str, str]) -> Response:
+        media = negotiate(request.headers.get("accept"))
+        if media is None:
+            raise HTTPException(
+                406, "offered: text/turtle, text/html, application/ld+json, application/n-triples, application/rdf+xml"
+            )
+        return Response(render(graph, media, title, labels), media_type=media, headers={"Vary": "Accept"})
+
+    @app.get("/id/{path:path}", tags=["linked data"])
+    def resource(path: str, request: Request) -> Response:
+        if not RESOURCE_PATH.match(path):
+            raise HTTPException(404, f"no resource /id/{path}")
+        iri = URIRef(base + "id/" + path)
+        ntriples = store.serialize(queries["api/describe"].bind({"resource": iri}), "json")
+        graph = Graph().parse(data=ntriples.decode(), format="nt")
+        if len(graph) == 0:
+            raise HTTPException(404, f"no resource {iri}")
+        labels = {r["o"]: r["label"] for r in store.select(queries["api/labels"].bind({"resource": iri}))}
+        title = next(
+            (str(o) for o in graph.objects(iri, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))), str(iri)
+        )
+        return rdf_response(graph, request, title, labels)
+
+    static_graphs = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}
+    for shape_file in sorted(paths.shapes_dir.glob("*.ttl")):
+        static_graphs["shapes"].parse(shape_file)
+
+    @app.get("/ontology", tags=["linked data"])
+    def ontology(request: Request) -> Response:
+        return rdf_response(static_graphs["ontology"], request, "ASMK-Vokabular", {})
+
+    @app.get("/shapes", tags=["linked data"])
+    def shapes(request: Request) -> Response:
+        return rdf_response(static_graphs["shapes"], request, "ASMK SHACL shapes", {})
 
     @app.get("/", include_in_schema=False)
     def index() -> JSONResponse:
