@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +48,7 @@ class _Terms:
         if isinstance(term, URIRef):
             return self.iri(str(term))
         assert isinstance(term, Literal)
-        text = _escape(str(term))
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype and term.datatype != XSD.string:
-            return f'"{text}"^^{self.iri(str(term.datatype))}'
-        return f'"{text}"'
+        return _literal(term, self.iri)
 
 
 def _escape(text: str) -> str:
@@ -86,14 +81,16 @@ def to_ntriples(graph: Graph) -> str:
 
 
 def _nt_object(o: Any) -> str:
-    if isinstance(o, Literal):
-        text = _escape(str(o))
-        if o.language:
-            return f'"{text}"@{o.language}'
-        if o.datatype and o.datatype != XSD.string:
-            return f'"{text}"^^<{o.datatype}>'
-        return f'"{text}"'
-    return str(o.n3())
+    return _literal(o, lambda iri: f"<{iri}>") if isinstance(o, Literal) else str(o.n3())
+
+
+def _literal(lit: Literal, datatype_iri: Callable[[str], str]) -> str:
+    text = _escape(str(lit))
+    if lit.language:
+        return f'"{text}"@{lit.language}'
+    if lit.datatype and lit.datatype != XSD.string:
+        return f'"{text}"^^{datatype_iri(str(lit.datatype))}'
+    return f'"{text}"'
 
 
 def to_turtle(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
