@@ -22,7 +22,7 @@ serve: install
 	$(BIN)/asmk-graph serve --build
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 test: lint
