@@ -188,3 +188,33 @@ def test_ontology_and_shapes_are_served(client: TestClient) -> None:
     assert "asmk:MinisterConference" in onto.text or "MinisterConference" in onto.text
     shapes = client.get("/shapes", headers={"Accept": "application/ld+json"})
     assert shapes.status_code == 200 and "ResolutionShape" in shapes.text
+
+
+def test_runaway_query_is_stopped_and_others_are_served(paths: ProjectPaths) -> None:
+    import threading
+
+    app_client = TestClient(create_app(paths, query_timeout=2.0, workers=2))
+    cross_join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answers: dict[str, int] = {}
+
+    def slow() -> None:
+        answers["slow"] = app_client.get("/sparql", params={"query": cross_join}).status_code
+
+    app_client.get("/sparql", params={"query": "ASK {}"})  # start the workers
+    thread = threading.Thread(target=slow)
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.3)
+    quick = app_client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
+    assert quick.status_code == 200 and time.monotonic() - started < 2.0  # served while the slow one runs
+    thread.join(30)
+    assert answers["slow"] == 503 and time.monotonic() - started < 15
+    # the killed worker was replaced: the endpoint still answers
+    assert app_client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+def test_result_rows_are_capped(paths: ProjectPaths) -> None:
+    capped = TestClient(create_app(paths, max_rows=10, workers=1))
+    response = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 400 and "more than 10 rows" in response.json()["detail"]
+    assert capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"}).status_code == 200

@@ -23,6 +23,7 @@ from .paths import ProjectPaths
 from .queries import NamedQuery, load_queries
 from .serialize import DUMP_NAMES
 from .store import OxigraphStore, QueryError
+from .workers import QueryTimeout, QueryWorkers
 
 OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
 STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")
@@ -65,8 +66,18 @@ def split(value: str | None) -> list[str]:
 RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
 
 
-def create_app(paths: ProjectPaths, query_timeout: float = 10.0, base: str = DEFAULT_BASE) -> FastAPI:
+def create_app(
+    paths: ProjectPaths,
+    query_timeout: float = 10.0,
+    max_rows: int = 10000,
+    workers: int = 2,
+    base: str = DEFAULT_BASE,
+) -> FastAPI:
+    """query_timeout, max_rows and workers apply to user-supplied queries at /sparql."""
     store = OxigraphStore.from_project(paths)
+    worker_files = [paths.graph_dir / "asmk.nt", paths.ontology]
+    pool: list[QueryWorkers] = []  # started on the first /sparql request
+    pool_lock = asyncio.Lock()
     queries = load_queries(paths.queries)
     app = FastAPI(
         title="ASMK knowledge graph",
@@ -207,12 +218,15 @@ def create_app(paths: ProjectPaths, query_timeout: float = 10.0, base: str = DEF
         result_format = fmt or next((k for k, m in RESULT_MEDIA.items() if m in accept), "json")
         if result_format not in RESULT_MEDIA:
             raise HTTPException(400, f"format={result_format!r}: expected one of {', '.join(RESULT_MEDIA)}")
+        async with pool_lock:
+            if not pool:
+                pool.append(await asyncio.to_thread(QueryWorkers, worker_files, workers))
         try:
-            body = await asyncio.wait_for(asyncio.to_thread(store.serialize, query, result_format), query_timeout)
+            body = await pool[0].run(query, result_format, max_rows, query_timeout)
         except QueryError as exc:
             raise HTTPException(400, f"query error: {exc}") from exc
-        except TimeoutError as exc:
-            raise HTTPException(503, f"query exceeded the {query_timeout:g} s time limit") from exc
+        except QueryTimeout as exc:
+            raise HTTPException(503, str(exc)) from exc
         media = "application/n-triples" if body.startswith(b"<") else RESULT_MEDIA[result_format]
         return Response(body, media_type=media)
 

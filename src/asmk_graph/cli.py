@@ -83,7 +83,8 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     if args.build:
         cmd_build(args, paths)
-    uvicorn.run(create_app(paths), host=args.host, port=args.port, log_level="info")
+    app = create_app(paths, query_timeout=args.query_timeout, max_rows=args.max_rows, base=args.base)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
@@ -138,6 +139,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--build", action="store_true", help="build graph/ first")
+    sv.add_argument("--query-timeout", type=float, default=10.0, help="seconds a /sparql query may run (10)")
+    sv.add_argument("--max-rows", type=int, default=10000, help="most rows a /sparql SELECT may return (10000)")
     sv.add_argument("--base", default=DEFAULT_BASE)
     sv.set_defaults(func=cmd_serve)
     return p

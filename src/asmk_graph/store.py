@@ -73,9 +73,17 @@ class OxigraphStore:
             raise QueryError("expected an ASK query")
         return bool(result)
 
-    def serialize(self, query: str, result_format: str) -> bytes:
-        """SELECT/ASK results as json|xml|csv|tsv; CONSTRUCT/DESCRIBE as N-Triples."""
+    def serialize(self, query: str, result_format: str, max_rows: int | None = None) -> bytes:
+        """SELECT/ASK results as json|xml|csv|tsv; CONSTRUCT/DESCRIBE as N-Triples.
+
+        With max_rows, a SELECT answer longer than that is refused rather than cut silently.
+        """
         result = self._run(query)
         if isinstance(result, ox.QueryTriples):
             return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        if max_rows is not None and isinstance(result, ox.QuerySolutions):
+            rows = list(result)
+            if len(rows) > max_rows:
+                raise QueryError(f"the result has more than {max_rows} rows; add a LIMIT or page with OFFSET")
+            result = self._run(query)
         return result.serialize(format=RESULT_FORMATS[result_format]) or b""
