@@ -7,7 +7,6 @@ RDF terms (see queries.NamedQuery.bind), so the same files run on any SPARQL 1.1
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from collections import defaultdict
 from typing import Annotated, Any
@@ -21,7 +20,7 @@ from .linked_data import negotiate, render
 from .namespaces import DEFAULT_BASE
 from .paths import ProjectPaths
 from .queries import NamedQuery, load_queries
-from .serialize import DUMP_NAMES
+from .serialize import CHECKSUMS, DUMP_NAMES, read_checksums
 from .store import OxigraphStore, QueryError
 from .workers import QueryTimeout, QueryWorkers
 
@@ -250,7 +249,7 @@ def create_app(
         if name not in DUMP_NAMES:
             raise HTTPException(404, f"no dump {name!r}; available: {', '.join(DUMP_NAMES)}")
         path = paths.graph_dir / name
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = dump_digests[name]
         media = next(m for suffix, m in DUMP_MEDIA.items() if name.endswith(suffix))
         return FileResponse(path, media_type=media, headers={"ETag": f'"{digest}"', "X-Checksum-SHA256": digest})
 
@@ -277,6 +276,8 @@ def create_app(
         )
         return rdf_response(graph, request, title, labels)
 
+    # the build wrote every dump's digest beside it; no hashing per request
+    dump_digests = read_checksums((paths.graph_dir / CHECKSUMS).read_text(encoding="utf-8"))
     static_graphs = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}
     for shape_file in sorted(paths.shapes_dir.glob("*.ttl")):
         static_graphs["shapes"].parse(shape_file)

@@ -72,6 +72,8 @@ class GraphBuilder:
         self.g.bind("id", ids.root)
         self.sources = {s.key: s for s in data.sources}
         self.org_kind = {o.id: o.kind for o in data.organisations}
+        self.persons = {p.id: p for p in data.persons}
+        self.state_names = {s.code: s.name for s in data.states}
         self.asmk = ids.conference()
 
     # ----------------------------------------------------------------- helpers
@@ -163,8 +165,7 @@ class GraphBuilder:
         self.add(node, DCTERMS.identifier, Literal(s.key))
         self.add(node, DCTERMS.type, ASMK[s.kind])
         if s.publisher:
-            persons = {p.id for p in self.data.persons}
-            pub = self.ids.person(s.publisher) if s.publisher in persons else self.org_iri(s.publisher)
+            pub = self.ids.person(s.publisher) if s.publisher in self.persons else self.org_iri(s.publisher)
             self.add(node, DCTERMS.publisher, pub)
         self.add(node, DCTERMS.date, date(s.date) if s.date else None)
         self.add(node, ASMK.dateNote, de(s.date_note) if s.date_note else None)
@@ -272,8 +273,7 @@ class GraphBuilder:
 
     def add_chair(self, c: Chair) -> None:
         node = self.ids.chair(c.year)
-        state_name = next(s.name for s in self.data.states if s.code == c.state)
-        self.labelled(node, ASMK.ChairTerm, f"ASMK-Vorsitz {c.year}: {state_name}")
+        self.labelled(node, ASMK.ChairTerm, f"ASMK-Vorsitz {c.year}: {self.state_names[c.state]}")
         self.add(node, ORG.member, self.ids.state(c.state))
         self.add(node, ORG.organization, self.asmk)
         self.add(node, ORG.role, ASMK["chair-state"])
@@ -284,10 +284,9 @@ class GraphBuilder:
         for t in c.priorities:
             self.add(node, ASMK.priorityTopic, self.ids.topic(t))
         self.cite(node, c.sources)
-        persons = {p.id: p for p in self.data.persons}
         for cp in c.persons:
             h = self.ids.chair_holding(c.year, cp.person)
-            self.labelled(h, ASMK.ChairHolding, f"ASMK-Vorsitz {c.year}: {persons[cp.person].name}")
+            self.labelled(h, ASMK.ChairHolding, f"ASMK-Vorsitz {c.year}: {self.persons[cp.person].name}")
             self.add(h, ORG.member, self.ids.person(cp.person))
             self.add(h, ORG.organization, self.asmk)
             self.add(h, ORG.role, ASMK["chair-person"])

@@ -512,12 +512,14 @@ def _load_organisations(doc: Any, file: str, errors: list[DataError], data: Data
             )
 
 
-def _load_simple(doc: Any, file: str, errors: list[DataError], data: Dataset) -> None:
-    """places.yaml and topics.yaml."""
-    for item in _items(doc, "places", file, errors) if "places" in (doc or {}) else []:
+def _load_places(doc: Any, file: str, errors: list[DataError], data: Dataset) -> None:
+    for item in _items(doc, "places", file, errors):
         f = Fields(errors, file, _label("place", item), item, {"id", "name", "description", "sources"})
         data.places.append(Place(f.slug("id"), f.text("name"), f.text("description", False), f.citations()))
-    for item in _items(doc, "topics", file, errors) if "topics" in (doc or {}) else []:
+
+
+def _load_topics(doc: Any, file: str, errors: list[DataError], data: Dataset) -> None:
+    for item in _items(doc, "topics", file, errors):
         f = Fields(errors, file, _label("topic", item), item, {"id", "name", "editorial", "sources"})
         editorial = bool(f.flag("editorial", False))
         sources = f.citations(required=not editorial)
@@ -956,9 +958,10 @@ def load_dataset(data_dir: Path) -> Dataset:
     data.states = _load_states(doc, file, errors)
     doc, file = read("organisations.yaml")
     _load_organisations(doc, file, errors, data)
-    for name in ("places.yaml", "topics.yaml"):
-        doc, file = read(name)
-        _load_simple(doc, file, errors, data)
+    doc, file = read("places.yaml")
+    _load_places(doc, file, errors, data)
+    doc, file = read("topics.yaml")
+    _load_topics(doc, file, errors, data)
     doc, file = read("persons.yaml")
     data.persons = _load_persons(doc, file, errors)
     doc, file = read("chairs.yaml")

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +175,3 @@ def write_atomically(target_dir: Path, files: dict[str, bytes]) -> None:
 
 def read_checksums(text: str) -> dict[str, str]:
     return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines())}
-
-
-def iter_dump_paths(graph_dir: Path) -> Iterable[Path]:
-    return (graph_dir / name for name in (*DUMP_NAMES, CHECKSUMS))
