@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
+from asmk_graph.load import Isql, load
+from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths, project_paths
 from asmk_graph.pipeline import BuildResult, build_and_validate, load_ontology
+from asmk_graph.store import RemoteStore
 from asmk_graph.validate import load_shapes
+from asmk_graph.virtuoso import VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
@@ -37,3 +42,20 @@ def fresh_build(paths: ProjectPaths) -> BuildResult:
 @pytest.fixture(scope="session")
 def graph(fresh_build: BuildResult) -> Graph:
     return fresh_build.graph
+
+
+@pytest.fixture(scope="session")
+def virtuoso(paths: ProjectPaths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A real Virtuoso on 127.0.0.1 in a temporary directory, loaded with graph/, stopped by PID."""
+    directory = tmp_path_factory.mktemp("virtuoso")
+    server = VirtuosoServer(directory).start()
+    try:
+        isql = Isql(server.isql_address, "dba", "dba")
+        load(paths, server.endpoint, DEFAULT_GRAPH, "virtuoso", isql=isql, load_dir=directory / "load")
+        yield server
+    finally:
+        server.stop()
+
+
+def remote_store(server: VirtuosoServer, timeout: float = 10.0) -> RemoteStore:
+    return RemoteStore(server.endpoint, DEFAULT_GRAPH, timeout=timeout)

@@ -1,4 +1,8 @@
-"""The API through FastAPI's TestClient and against a live uvicorn on 127.0.0.1."""
+"""The API through FastAPI's TestClient and against a live uvicorn on 127.0.0.1.
+
+Every test taking `client` or `live_server` runs twice: on the embedded Oxigraph store and on a
+real Virtuoso (conftest.virtuoso) loaded with the same graph.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from asmk_graph.api import create_app
+from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
+from asmk_graph.virtuoso import VirtuosoServer
+
+from .conftest import remote_store
 
 ROOT = Path(__file__).resolve().parents[1]
+STORES = ["oxigraph", "virtuoso"]
 
 
-@pytest.fixture(scope="module")
-def client(paths: ProjectPaths) -> TestClient:
-    return TestClient(create_app(paths))
+@pytest.fixture(scope="module", params=STORES)
+def client(request: pytest.FixtureRequest, paths: ProjectPaths) -> Iterator[TestClient]:
+    store = remote_store(request.getfixturevalue("virtuoso")) if request.param == "virtuoso" else None
+    with TestClient(create_app(paths, store)) as test_client:
+        yield test_client
 
 
 def test_states(client: TestClient) -> None:
@@ -99,25 +110,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live_server() -> Iterator[str]:
+@pytest.fixture(scope="module", params=STORES)
+def live_server(request: pytest.FixtureRequest) -> Iterator[str]:
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "asmk_graph.cli",
-            "--root",
-            str(ROOT),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-m", "asmk_graph.cli", "--root", str(ROOT), "serve", "--port", str(port)]
+    if request.param == "virtuoso":
+        server: VirtuosoServer = request.getfixturevalue("virtuoso")
+        command += ["--endpoint", server.endpoint, "--graph", DEFAULT_GRAPH]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

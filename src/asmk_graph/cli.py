@@ -1,4 +1,8 @@
-"""asmk-graph: build, validate, query and serve the ASMK knowledge graph."""
+"""asmk-graph: build, validate, query, load and serve the ASMK knowledge graph.
+
+Store options (query, stats, serve) default to the embedded Oxigraph store; --endpoint or the
+environment variable ASMK_ENDPOINT switches to a remote SPARQL 1.1 endpoint instead.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import __version__
-from .namespaces import DEFAULT_BASE
+from .load import LoadError
+from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH
 from .paths import ProjectPaths, project_paths
 from .pipeline import ValidationFailed, build, build_and_validate, load_ontology
 from .records import DataErrors
-from .store import OxigraphStore, QueryError
+from .store import OxigraphStore, QueryError, RemoteStore, Store, StoreError
 from .validate import load_shapes, validate_graph
 
 
@@ -42,11 +48,18 @@ def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0 if report.conforms else 1
 
 
+def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
+    """The remote store the options name, or None for the embedded default."""
+    if not args.endpoint:
+        return None
+    return RemoteStore(args.endpoint, args.graph, args.user, args.password, args.auth, args.store_timeout)
+
+
 def cmd_query(args: argparse.Namespace, paths: ProjectPaths) -> int:
     text = args.query
     if text.endswith(".rq") and Path(text).exists():
         text = Path(text).read_text(encoding="utf-8")
-    store = OxigraphStore.from_project(paths)
+    store = open_store(args, paths) or OxigraphStore.from_project(paths)
     rows = store.select(text)
     columns = list(rows[0]) if rows else []
     if args.format == "json":
@@ -67,10 +80,12 @@ def cmd_query(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, paths: ProjectPaths) -> int:
-    store = OxigraphStore.from_project(paths)
+    store = open_store(args, paths) or OxigraphStore.from_project(paths)
     query = (paths.queries / "stats.rq").read_text(encoding="utf-8")
     rows = store.select(query)
-    print(f"triples (graph + ontology): {len(store)}")
+    triples = store.select((paths.queries / "api" / "count.rq").read_text(encoding="utf-8"))[0]["triples"]
+    print(f"store: {store.description}")
+    print(f"triples (graph + ontology): {triples}")
     for row in rows:
         print(f"{row['count']:>6}  {row['class']}")
     return 0
@@ -83,9 +98,58 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     if args.build:
         cmd_build(args, paths)
-    app = create_app(paths, query_timeout=args.query_timeout, max_rows=args.max_rows, base=args.base)
+    app = create_app(
+        paths, open_store(args, paths), query_timeout=args.query_timeout, max_rows=args.max_rows, base=args.base
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def cmd_load(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    import httpx
+
+    from .load import Isql, load
+
+    auth: httpx.Auth | None = None
+    if args.user:
+        cls = httpx.DigestAuth if args.auth == "digest" else httpx.BasicAuth
+        auth = cls(args.user, args.password or "")
+    isql = Isql(args.isql, args.isql_user, args.isql_password) if args.isql else None
+    report = load(
+        paths, args.endpoint, args.graph, args.method, args.gsp_url, auth, isql, args.load_dir, args.load_timeout
+    )
+    print(f"loaded {report.triples} triples into <{report.graph}> at {args.endpoint} in {report.seconds:.1f} s")
+    return 0
+
+
+def store_options(p: argparse.ArgumentParser, need_endpoint: bool = False) -> None:
+    env = os.environ.get
+    g = p.add_argument_group("store", "a remote SPARQL 1.1 endpoint instead of the embedded Oxigraph store")
+    g.add_argument(
+        "--endpoint",
+        default=env("ASMK_ENDPOINT"),
+        required=need_endpoint and not env("ASMK_ENDPOINT"),
+        help="SPARQL query endpoint URL [ASMK_ENDPOINT]",
+    )
+    g.add_argument(
+        "--graph",
+        default=env("ASMK_GRAPH", DEFAULT_GRAPH),
+        help=f"named graph holding the ASMK graph [ASMK_GRAPH] (default {DEFAULT_GRAPH})",
+    )
+    g.add_argument("--user", default=env("ASMK_USER"), help="HTTP user for the endpoint [ASMK_USER]")
+    g.add_argument("--password", default=env("ASMK_PASSWORD"), help="HTTP password [ASMK_PASSWORD]")
+    g.add_argument(
+        "--auth",
+        choices=("basic", "digest"),
+        default=env("ASMK_AUTH", "basic"),
+        help="HTTP authentication scheme [ASMK_AUTH] (default basic)",
+    )
+    g.add_argument(
+        "--store-timeout",
+        type=float,
+        default=float(env("ASMK_STORE_TIMEOUT", "10")),
+        help="seconds to wait for the endpoint per request [ASMK_STORE_TIMEOUT] (default 10)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -122,6 +186,7 @@ def parser() -> argparse.ArgumentParser:
     )
     q.add_argument("query", help="SPARQL text or path to a .rq file")
     q.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    store_options(q)
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser(
@@ -129,12 +194,14 @@ def parser() -> argparse.ArgumentParser:
         help="count triples and instances per class",
         description="Count the triples and the instances of each class in graph/.",
     )
+    store_options(s)
     s.set_defaults(func=cmd_stats)
 
     sv = sub.add_parser(
         "serve",
         help="serve the API (SPARQL, REST, Linked Data, dumps)",
-        description="Start the FastAPI application with uvicorn on the embedded store.",
+        description="Start the FastAPI application with uvicorn, on the embedded Oxigraph store "
+        "loaded from graph/, or on a remote SPARQL endpoint given with --endpoint (load it first).",
     )
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
@@ -142,7 +209,34 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--query-timeout", type=float, default=10.0, help="seconds a /sparql query may run (10)")
     sv.add_argument("--max-rows", type=int, default=10000, help="most rows a /sparql SELECT may return (10000)")
     sv.add_argument("--base", default=DEFAULT_BASE)
+    store_options(sv)
     sv.set_defaults(func=cmd_serve)
+
+    ld = sub.add_parser(
+        "load",
+        help="replace the graph in a SPARQL server with graph/ (atomically)",
+        description="Push graph/asmk.nt plus the ontology into a named graph of a SPARQL server, replacing "
+        "it in one transaction: by a Graph Store Protocol PUT (--method gsp: Fuseki, GraphDB, Oxigraph "
+        "server) or by Virtuoso's bulk loader and a transactional swap over isql (--method virtuoso). "
+        "Then checks the triple count through --endpoint.",
+    )
+    store_options(ld, need_endpoint=True)
+    ld.add_argument("--method", choices=("gsp", "virtuoso"), default="gsp")
+    ld.add_argument(
+        "--gsp-url",
+        help="Graph Store Protocol URL, e.g. http://host:3030/ds/data or "
+        "Virtuoso's http://host:8890/sparql-graph-crud-auth (with --user/--password --auth digest)",
+    )
+    ld.add_argument("--isql", metavar="HOST:PORT", help="Virtuoso SQL port for --method virtuoso, e.g. 127.0.0.1:1111")
+    ld.add_argument("--isql-user", default="dba")
+    ld.add_argument(
+        "--isql-password",
+        default=os.environ.get("ASMK_ISQL_PASSWORD", "dba"),
+        help="[ASMK_ISQL_PASSWORD] (default dba)",
+    )
+    ld.add_argument("--load-dir", type=Path, help="directory the Virtuoso server can read (in its DirsAllowed)")
+    ld.add_argument("--load-timeout", type=float, default=600.0, help="seconds per loading step (600)")
+    ld.set_defaults(func=cmd_load)
     return p
 
 
@@ -163,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     except QueryError as exc:
         print(f"error: query failed: {exc}", file=sys.stderr)
         return 2
+    except (StoreError, LoadError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 DEFAULT_BASE = "https://w3id.org/asmk/"
+DEFAULT_GRAPH = DEFAULT_BASE + "graph"  # the named graph a SPARQL server holds the ASMK graph in
 
 ASMK = Namespace("https://w3id.org/asmk/def#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/asmk/def")

@@ -1,46 +1,139 @@
-"""The query side: an embedded Oxigraph store loaded from the built dumps and the ontology."""
+"""The query side: one small store interface, two implementations.
+
+- `OxigraphStore`: embedded, loaded from graph/ and the ontology (the default; no network).
+- `RemoteStore`: any SPARQL 1.1 endpoint, through SPARQLWrapper (Virtuoso is the tested one).
+
+Both answer with `results.Answer`, so everything above this module is store-agnostic. Failures
+carry the HTTP status the API should answer with: the query's fault is 400, the endpoint being
+down 503, too slow 504, answering something unreadable 502.
+"""
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.error
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Graph
+from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .paths import ProjectPaths
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+from .results import Answer, Row, Term, TooManyRows, answer_from_json, capped
 
 
-class QueryError(ValueError):
+class StoreError(Exception):
+    """A failure the API reports with `status`."""
+
+    status = 502
+
+
+class QueryError(StoreError, ValueError):
     """The query could not be parsed or evaluated; the message is the engine's."""
 
+    status = 400
 
-def term_value(term: Any) -> Any:
-    """A plain Python value for a query result term (IRIs and strings as str, numbers as numbers)."""
+
+class QueryTimeout(StoreError):
+    """The embedded store was stopped at its time limit."""
+
+    status = 503
+
+
+class EndpointDown(StoreError):
+    status = 503
+
+
+class EndpointTimeout(StoreError):
+    status = 504
+
+
+class BadEndpointAnswer(StoreError):
+    status = 502
+
+
+class Store(ABC):
+    """Read-only SPARQL 1.1 query access to the ASMK graph (data plus ontology)."""
+
+    description: str
+
+    @abstractmethod
+    def answer(self, query: str, max_rows: int | None = None, timeout: float | None = None) -> Answer:
+        """Evaluate query; a SELECT longer than max_rows raises QueryError instead of being cut."""
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        answer = self.answer(query)
+        if answer.kind != "select":
+            raise QueryError("expected a SELECT query")
+        return answer.records()
+
+    def ask(self, query: str) -> bool:
+        answer = self.answer(query)
+        if answer.kind != "ask":
+            raise QueryError("expected an ASK query")
+        return answer.boolean
+
+    def graph(self, query: str) -> Graph:
+        answer = self.answer(query)
+        if answer.graph is None:
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return answer.graph
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+
+# --- embedded ------------------------------------------------------------------------------
+
+
+def _term(term: Any) -> Term | None:
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        dtype = term.datatype.value.rsplit("#", 1)[-1]
-        if dtype in {"integer", "positiveInteger", "int", "long", "nonNegativeInteger"}:
-            return int(term.value)
-        if dtype == "boolean":
-            return term.value == "true"
-        return term.value
-    return term.value
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    return Term("literal", term.value, term.datatype.value, term.language)
 
 
-class OxigraphStore:
+def run_oxigraph(store: ox.Store, query: str, max_rows: int | None) -> tuple[str, Any]:
+    """The answer as plain picklable data: ('select', (vars, rows)) | ('ask', bool) | ('graph', nt bytes)."""
+    try:
+        result = store.query(query)
+        if isinstance(result, ox.QueryBoolean):
+            return "ask", bool(result)
+        if isinstance(result, ox.QueryTriples):
+            return "graph", result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        variables = [v.value for v in result.variables]
+        rows: list[Row] = capped((tuple(_term(s[v]) for v in variables) for s in result), max_rows)
+        return "select", (variables, rows)
+    except TooManyRows as exc:
+        raise QueryError(str(exc)) from exc
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise QueryError(f"query error: {exc}") from exc
+
+
+def answer_from_plain(kind: str, payload: Any) -> Answer:
+    if kind == "ask":
+        return Answer("ask", boolean=payload)
+    if kind == "graph":
+        return Answer("graph", graph=Graph().parse(data=payload.decode(), format="nt"))
+    variables, rows = payload
+    return Answer("select", variables, rows)
+
+
+class OxigraphStore(Store):
     def __init__(self, files: list[Path]) -> None:
+        self.files = files
         self.store = ox.Store()
         for path in files:
             fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
             self.store.bulk_load(path=str(path), format=fmt)
+        self.description = f"embedded Oxigraph ({len(self.store)} triples)"
 
     @classmethod
     def from_project(cls, paths: ProjectPaths, graph_file: Path | None = None) -> OxigraphStore:
@@ -52,38 +145,113 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self.store)
 
-    def _run(self, query: str) -> Any:
+    def answer(self, query: str, max_rows: int | None = None, timeout: float | None = None) -> Answer:
+        """In-process, so timeout cannot be enforced here: user queries go through workers.QueryWorkers."""
+        return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
+
+
+# --- remote --------------------------------------------------------------------------------
+
+GRAPH_MEDIA = "application/n-triples, text/turtle;q=0.9"
+CHUNK = 1 << 16
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 Protocol endpoint; default_graph scopes every query to the loaded graph."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        default_graph: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        auth: str = "basic",
+        timeout: float = 10.0,
+    ) -> None:
+        if auth not in ("basic", "digest"):
+            raise ValueError(f"auth={auth!r}: expected basic or digest")
+        self.endpoint = endpoint
+        self.default_graph = default_graph
+        self.credentials = (user, password or "") if user else None
+        self.auth = auth
+        self.timeout = timeout
+        self.description = f"SPARQL endpoint {endpoint}" + (f" graph <{default_graph}>" if default_graph else "")
+
+    def _wrapper(self, query: str, timeout: float) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setOnlyConneg(True)  # no format=/output= parameters; Accept alone decides
+        wrapper.setQuery(query)
+        wrapper.setTimeout(max(1, int(timeout + 0.999)))  # urllib socket timeout: connect and each read
+        if self.default_graph:
+            wrapper.addDefaultGraph(self.default_graph)
+        if self.credentials:
+            wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
+            wrapper.setCredentials(*self.credentials)
+        graph_query = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
+        accept = GRAPH_MEDIA if graph_query else "application/sparql-results+json"
+        wrapper.addCustomHttpHeader("Accept", accept)
+        return wrapper
+
+    def answer(self, query: str, max_rows: int | None = None, timeout: float | None = None) -> Answer:
+        timeout = timeout or self.timeout
+        deadline = time.monotonic() + timeout
+        wrapper = self._wrapper(query, timeout)
         try:
-            return self.store.query(query)
-        except SyntaxError as exc:
+            response = wrapper.query().response
+            media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            truncated_at = response.headers.get("X-SPARQL-MaxRows")
+            body = self._read(response, deadline, timeout)
+        except SPARQLWrapperException as exc:
+            raise self._refusal(exc) from exc
+        except urllib.error.HTTPError as exc:
+            raise BadEndpointAnswer(f"{self.endpoint} answered HTTP {exc.code}: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise EndpointTimeout(f"{self.endpoint} did not answer within {timeout:g} s") from exc
+        except (urllib.error.URLError, ConnectionError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise EndpointTimeout(f"{self.endpoint} did not answer within {timeout:g} s") from exc
+            raise EndpointDown(f"SPARQL endpoint {self.endpoint} is unreachable: {reason}") from exc
+        return self._parse(body, media, max_rows, truncated_at)
+
+    def _read(self, response: Any, deadline: float, timeout: float) -> bytes:
+        """The body, read in chunks so a slowly dripping endpoint cannot hold us past the deadline."""
+        chunks = []
+        try:
+            while chunk := response.read(CHUNK):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise EndpointTimeout(f"{self.endpoint} did not finish its answer within {timeout:g} s")
+        finally:
+            response.close()
+        return b"".join(chunks)
+
+    def _refusal(self, exc: SPARQLWrapperException) -> StoreError:
+        message = str(exc).strip()
+        if type(exc).__name__ == "QueryBadFormed":
+            return QueryError(f"query error (from the endpoint): {message}")
+        return BadEndpointAnswer(f"{self.endpoint} failed: {message[:500]}")
+
+    def _parse(self, body: bytes, media: str, max_rows: int | None, truncated_at: str | None) -> Answer:
+        try:
+            if media in ("application/n-triples", "text/plain", "text/turtle", "application/turtle"):
+                fmt = "nt" if media in ("application/n-triples", "text/plain") else "turtle"
+                return Answer("graph", graph=Graph().parse(data=body.decode("utf-8"), format=fmt))
+            answer = answer_from_json(json.loads(body))
+        except Exception as exc:  # any parse failure means the endpoint sent something unusable
+            raise BadEndpointAnswer(
+                f"{self.endpoint} answered something that is not a SPARQL result ({media or 'no content type'}): "
+                f"{type(exc).__name__}: {str(exc)[:200]}"
+            ) from exc
+        try:
+            capped(answer.rows, max_rows)
+        except TooManyRows as exc:
             raise QueryError(str(exc)) from exc
-        except OSError as exc:
-            raise QueryError(str(exc)) from exc
-
-    def select(self, query: str) -> list[dict[str, Any]]:
-        results = self._run(query)
-        if not isinstance(results, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in results.variables]
-        return [{n: term_value(sol[n]) for n in names} for sol in results]
-
-    def ask(self, query: str) -> bool:
-        result = self._run(query)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(result)
-
-    def serialize(self, query: str, result_format: str, max_rows: int | None = None) -> bytes:
-        """SELECT/ASK results as json|xml|csv|tsv; CONSTRUCT/DESCRIBE as N-Triples.
-
-        With max_rows, a SELECT answer longer than that is refused rather than cut silently.
-        """
-        result = self._run(query)
-        if isinstance(result, ox.QueryTriples):
-            return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-        if max_rows is not None and isinstance(result, ox.QuerySolutions):
-            rows = list(result)
-            if len(rows) > max_rows:
-                raise QueryError(f"the result has more than {max_rows} rows; add a LIMIT or page with OFFSET")
-            result = self._run(query)
-        return result.serialize(format=RESULT_FORMATS[result_format]) or b""
+        if truncated_at is not None:  # Virtuoso's ResultSetMaxRows cut the answer short
+            raise BadEndpointAnswer(
+                f"{self.endpoint} truncated the result at {truncated_at} rows (Virtuoso: raise "
+                "[SPARQL] ResultSetMaxRows above the API's row cap)"
+            )
+        return answer

@@ -10,25 +10,23 @@ import multiprocessing as mp
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
-from .store import OxigraphStore, QueryError
+from .results import Answer
+from .store import OxigraphStore, QueryError, QueryTimeout, answer_from_plain, run_oxigraph
 
 _CTX = mp.get_context("spawn")
 
 
-class QueryTimeout(Exception):
-    pass
-
-
 def _serve(files: list[str], conn: Connection) -> None:
-    store = OxigraphStore([Path(f) for f in files])
-    conn.send(("ready", b""))
+    store = OxigraphStore([Path(f) for f in files]).store
+    conn.send(("ready", None))
     while True:
-        query, result_format, max_rows = conn.recv()
+        query, max_rows = conn.recv()
         try:
-            conn.send(("ok", store.serialize(query, result_format, max_rows)))
+            conn.send(run_oxigraph(store, query, max_rows))
         except QueryError as exc:
-            conn.send(("error", str(exc).encode()))
+            conn.send(("error", str(exc)))
 
 
 class _Worker:
@@ -41,14 +39,14 @@ class _Worker:
             self.kill()
             raise RuntimeError("query worker failed to start")
 
-    def run(self, query: str, result_format: str, max_rows: int, timeout: float) -> bytes:
-        self.conn.send((query, result_format, max_rows))
+    def run(self, query: str, max_rows: int | None, timeout: float) -> tuple[str, Any]:
+        self.conn.send((query, max_rows))
         if not self.conn.poll(timeout):
             raise QueryTimeout(f"query exceeded the {timeout:g} s time limit and was stopped")
-        status, body = self.conn.recv()
-        if status == "error":
-            raise QueryError(body.decode())
-        return bytes(body)
+        kind, payload = self.conn.recv()
+        if kind == "error":
+            raise QueryError(payload)
+        return kind, payload
 
     def kill(self) -> None:
         self.process.kill()
@@ -62,10 +60,11 @@ class QueryWorkers:
         for _ in range(size):
             self.idle.put_nowait(_Worker(files))
 
-    async def run(self, query: str, result_format: str, max_rows: int, timeout: float) -> bytes:
+    async def run(self, query: str, max_rows: int | None, timeout: float) -> Answer:
         worker = await self.idle.get()
         try:
-            return await asyncio.to_thread(worker.run, query, result_format, max_rows, timeout)
+            kind, payload = await asyncio.to_thread(worker.run, query, max_rows, timeout)
+            return await asyncio.to_thread(answer_from_plain, kind, payload)
         except QueryTimeout:
             worker.kill()
             worker = await asyncio.to_thread(_Worker, self.files)

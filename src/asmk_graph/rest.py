@@ -1,0 +1,265 @@
+"""REST resources under /api/: one named query each (queries/api/), JSON or JSON-LD.
+
+Plain JSON answers carry a Link header to the resource's published @context (JSON-LD 1.1,
+section 6.1), and `Accept: application/ld+json` gets the same body with "@context" inline by
+reference. A context maps only keys whose values are exactly what the graph states, so the
+triples a JSON-LD client reads from /api/ are a subset of the graph (tested).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+from rdflib import Literal
+
+from .linked_data import negotiate
+from .queries import NamedQuery
+from .store import Store
+
+OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
+STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")
+JSON_MEDIA = ("application/json", "application/ld+json")
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+Offset = Annotated[int, Query(ge=0, description="index of the first item")]
+
+_BASE_CONTEXT: dict[str, Any] = {
+    "@version": 1.1,
+    "asmk": "https://w3id.org/asmk/def#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "id": "@id",
+    "items": "@graph",
+}
+_RESOLUTION_TERMS: dict[str, Any] = {
+    "title": {"@id": "rdfs:label", "@language": "de"},
+    "officialTitle": {"@id": "asmk:officialTitle", "@language": "de"},
+    "summary": {"@id": "dcterms:abstract", "@language": "de"},
+    "allStates": "asmk:allStatesMotion",
+    "sources": {"@id": "dcterms:source", "@type": "@id", "@container": "@set"},
+}
+# per resource, because the same key ("name") means foaf:name for persons and rdfs:label elsewhere
+CONTEXTS: dict[str, dict[str, Any]] = {
+    "states": {
+        "code": "asmk:isoCode",
+        "name": {"@id": "rdfs:label", "@language": "de"},
+        "wikidata": "asmk:wikidataId",
+        "nuts": "asmk:nutsCode",
+        "ars": "asmk:ars",
+    },
+    "conferences": {
+        "label": {"@id": "rdfs:label", "@language": "de"},
+        "number": {"@id": "asmk:number", "@type": "xsd:positiveInteger"},
+        "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
+        "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
+        "virtual": "asmk:virtual",
+        "resolutions": {"@reverse": "asmk:adoptedAt"},
+        **_RESOLUTION_TERMS,
+    },
+    "resolutions": dict(_RESOLUTION_TERMS),
+    "chairs": {},
+    "persons": {
+        "name": "foaf:name",
+        "honorificPrefix": "schema:honorificPrefix",
+        "honorificSuffix": "schema:honorificSuffix",
+    },
+    "bodies": {
+        "name": {"@id": "rdfs:label", "@language": "de"},
+        "abbreviation": "asmk:abbreviation",
+        "partOf": {"@id": "org:subOrganizationOf", "@type": "@id"},
+    },
+    "sources": {
+        "key": "dcterms:identifier",
+        "title": "dcterms:title",
+        "file": "asmk:fileName",
+        "sha256": "asmk:sha256",
+    },
+}
+
+
+def context_document(resource: str) -> dict[str, Any]:
+    return {"@context": {**_BASE_CONTEXT, **CONTEXTS[resource]}}
+
+
+def split(value: str | None) -> list[str]:
+    return sorted(value.split()) if value else []
+
+
+def page(request: Request, items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    total = len(items)
+    links = {"self": str(request.url)}
+    if offset + limit < total:
+        links["next"] = str(request.url.include_query_params(offset=offset + limit, limit=limit))
+    if offset > 0:
+        links["prev"] = str(request.url.include_query_params(offset=max(0, offset - limit), limit=limit))
+    return {"items": items[offset : offset + limit], "total": total, "limit": limit, "offset": offset, "links": links}
+
+
+def conference_item(row: dict[str, Any]) -> dict[str, Any]:
+    chair = {"state": row["chairState"], "name": row["chairName"]} if row["chairState"] else None
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "kind": row["kind"],
+        "label": row["label"],
+        "year": int(row["year"]) if row["year"] else None,
+        "startDate": row["startDate"],
+        "endDate": row["endDate"],
+        "place": row["place"],
+        "plannedPlace": row["plannedPlace"],
+        "virtual": row["virtual"],
+        "chair": chair,
+        "resolutionCount": row["resolutionCount"],
+    }
+
+
+def resolution_item(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "kind": r["kind"],
+        "title": r["title"],
+        "officialTitle": r["officialTitle"],
+        "summary": r["summary"],
+        "conference": r["conference"],
+        "year": r["year"],
+        "outcome": r["outcome"],
+        "initiators": split(r["initiators"]),
+        "cosponsors": split(r["cosponsors"]),
+        "leadState": r["leadState"] or None,
+        "allStates": r["allStates"],
+        "topics": split(r["topics"]),
+        "sources": split(r["sources"]),
+    }
+
+
+def chair_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_year: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        item = by_year.setdefault(r["year"], {"id": r["id"], "year": r["year"], "state": r["state"], "persons": []})
+        if r["person"]:
+            item["persons"].append({"name": r["name"], "from": r["from"], "until": r["until"]})
+    return list(by_year.values())
+
+
+def person_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id: dict[str, dict[str, Any]] = {}
+    offices: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_id.setdefault(
+            r["id"],
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "honorificPrefix": r["honorificPrefix"],
+                "honorificSuffix": r["honorificSuffix"],
+                "offices": offices[r["id"]],
+            },
+        )
+        if r["office"]:
+            offices[r["id"]].append(
+                {
+                    "label": r["officeLabel"],
+                    "state": r["state"],
+                    "startDate": r["startDate"],
+                    "endDate": r["endDate"],
+                    "attestedOn": r["attested"],
+                }
+            )
+    return list(by_id.values())
+
+
+def without_nulls(value: Any) -> Any:
+    """JSON-LD reads null as 'no value' anyway; leaving them out keeps documents small."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def rest_router(store: Store, queries: dict[str, NamedQuery]) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    def run(name: str, **params: Any) -> list[dict[str, Any]]:
+        bound = {k: None if v is None else Literal(v) for k, v in params.items()}
+        return store.select(queries[f"api/{name}"].bind(bound))
+
+    def respond(request: Request, resource: str, body: dict[str, Any]) -> Response:
+        context_url = str(request.url_for("context", resource=resource))
+        media = negotiate(request.headers.get("accept"), JSON_MEDIA)
+        if media is None:
+            raise HTTPException(406, f"offered: {', '.join(JSON_MEDIA)}")
+        headers = {"Vary": "Accept"}
+        if media == "application/ld+json":
+            body = {"@context": context_url, **without_nulls(body)}
+        else:
+            headers["Link"] = f'<{context_url}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+        return Response(json.dumps(body, ensure_ascii=False).encode(), media_type=media, headers=headers)
+
+    def listing(resource: str, make: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Any:
+        def endpoint(request: Request, limit: Limit = 100, offset: Offset = 0) -> Response:
+            return respond(request, resource, page(request, make(run(resource)), limit, offset))
+
+        endpoint.__name__ = resource
+        endpoint.__doc__ = queries[f"api/{resource}"].summary
+        return endpoint
+
+    for resource, make in (
+        ("states", list),
+        ("conferences", lambda rows: [conference_item(r) for r in rows]),
+        ("chairs", chair_items),
+        ("persons", person_items),
+        ("bodies", list),
+        ("sources", list),
+    ):
+        router.add_api_route(f"/{resource}", listing(resource, make), methods=["GET"], response_class=Response)
+
+    @router.get("/conferences/{number}", response_class=Response)
+    def conference(request: Request, number: int) -> Response:
+        """One meeting with its resolutions and reports."""
+        rows = run("conferences", number=number)
+        if not rows:
+            raise HTTPException(404, f"no conference with number {number}")
+        item = conference_item(rows[0])
+        item["resolutions"] = [resolution_item(r) for r in run("resolutions", conference=number)]
+        return respond(request, "conferences", item)
+
+    @router.get("/resolutions", response_class=Response)
+    def resolutions(
+        request: Request,
+        conference: Annotated[int | None, Query(description="meeting number, e.g. 99")] = None,
+        year: Annotated[int | None, Query(description="year of the meeting")] = None,
+        state: Annotated[str | None, Query(description="ISO 3166-2 code: initiator, co-sponsor or all")] = None,
+        outcome: Annotated[str | None, Query(description="|".join(OUTCOMES))] = None,
+        topic: Annotated[str | None, Query(description="topic slug")] = None,
+        q: Annotated[str | None, Query(description="text in title or summary")] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Response:
+        """Resolutions and reports with outcome, proposing states, topics and sources; filterable."""
+        if state is not None and not STATE_CODE.match(state):
+            raise HTTPException(400, f"state={state!r}: expected an ISO 3166-2 code such as DE-NW")
+        if outcome is not None and outcome not in OUTCOMES:
+            raise HTTPException(400, f"outcome={outcome!r}: expected one of {', '.join(OUTCOMES)}")
+        rows = run("resolutions", conference=conference, year=year, state=state, outcome=outcome, topic=topic, q=q)
+        return respond(request, "resolutions", page(request, [resolution_item(r) for r in rows], limit, offset))
+
+    @router.get("/contexts/{resource}.jsonld", name="context", tags=["json-ld"])
+    def context(resource: str) -> Response:
+        """The JSON-LD @context that turns the resource's JSON into RDF."""
+        if resource not in CONTEXTS:
+            raise HTTPException(404, f"no context {resource!r}; available: {', '.join(CONTEXTS)}")
+        body = json.dumps(context_document(resource), indent=2).encode()
+        return Response(body, media_type="application/ld+json", headers={"Cache-Control": "max-age=86400"})
+
+    return router

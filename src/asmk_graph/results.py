@@ -1,0 +1,183 @@
+"""Query answers independent of the store that produced them, and the SPARQL result formats.
+
+Both stores (embedded Oxigraph, remote endpoint) turn their answers into an `Answer`, so the API
+applies one row cap and writes JSON, XML, CSV and TSV the same way whichever store answered.
+Formats follow the W3C recommendations "SPARQL 1.1 Query Results JSON/XML/CSV and TSV Formats".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import Graph
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+INTEGER_TYPES = {XSD + t for t in ("integer", "positiveInteger", "nonNegativeInteger", "int", "long")}
+
+
+class Term(NamedTuple):
+    """One RDF term of a result row: kind is 'uri', 'bnode' or 'literal'."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def python(self) -> Any:
+        """A plain value: IRIs and strings as str, integers as int, booleans as bool."""
+        if self.kind == "literal" and self.datatype in INTEGER_TYPES:
+            return int(self.value)
+        if self.kind == "literal" and self.datatype == XSD + "boolean":
+            return self.value in ("true", "1")
+        return self.value
+
+    def n3(self) -> str:
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = json.dumps(self.value, ensure_ascii=False)
+        if self.lang:
+            return f"{text}@{self.lang}"
+        if self.datatype and self.datatype != XSD_STRING:
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+
+Row = tuple[Term | None, ...]
+
+
+@dataclass
+class Answer:
+    """kind 'select' (variables, rows), 'ask' (boolean) or 'graph' (CONSTRUCT/DESCRIBE triples)."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    boolean: bool = False
+    graph: Graph | None = None
+
+    def records(self) -> list[dict[str, Any]]:
+        return [{v: (t.python() if t else None) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
+
+
+class TooManyRows(ValueError):
+    def __init__(self, max_rows: int) -> None:
+        super().__init__(f"the result has more than {max_rows} rows; add a LIMIT or page with OFFSET")
+
+
+def capped(rows: Any, max_rows: int | None) -> list[Any]:
+    """The rows as a list, refusing (never silently cutting) an answer longer than max_rows."""
+    out = []
+    for row in rows:
+        out.append(row)
+        if max_rows is not None and len(out) > max_rows:
+            raise TooManyRows(max_rows)
+    return out
+
+
+def term_from_json(binding: dict[str, str]) -> Term:
+    """A term from a SPARQL JSON results binding; ValueError on anything else."""
+    kind = binding["type"]
+    value = binding["value"]
+    if kind in ("literal", "typed-literal"):  # 'typed-literal' is what Virtuoso writes
+        return Term(
+            "literal",
+            value,
+            binding.get("datatype") or (None if "xml:lang" in binding else XSD_STRING),
+            binding.get("xml:lang"),
+        )
+    if kind in ("uri", "bnode"):
+        return Term(kind, value)
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+def answer_from_json(document: Any) -> Answer:
+    """An Answer from a parsed SPARQL JSON results document; ValueError/KeyError/TypeError if malformed."""
+    if "boolean" in document:
+        return Answer("ask", boolean=bool(document["boolean"]))
+    variables = [str(v) for v in document["head"]["vars"]]
+    rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in document["results"]["bindings"]]
+    return Answer("select", variables, rows)
+
+
+# --- writers -------------------------------------------------------------------------------
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    out = {"type": term.kind, "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.kind == "literal" and term.datatype and term.datatype != XSD_STRING:
+        out["datatype"] = term.datatype
+    return out
+
+
+def to_json(answer: Answer) -> bytes:
+    if answer.kind == "ask":
+        return json.dumps({"head": {}, "boolean": answer.boolean}).encode()
+    bindings = [
+        {v: _json_term(t) for v, t in zip(answer.variables, row, strict=True) if t is not None} for row in answer.rows
+    ]
+    document = {"head": {"vars": answer.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def _xml_term(term: Term) -> str:
+    if term.kind == "uri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if term.kind == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.lang:
+        return f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+    if term.datatype and term.datatype != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def to_xml(answer: Answer) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+    if answer.kind == "ask":
+        out.append(f"</head>\n<boolean>{'true' if answer.boolean else 'false'}</boolean>\n</sparql>\n")
+        return "".join(out).encode()
+    out += [f"<variable name={quoteattr(v)}/>" for v in answer.variables]
+    out.append("</head>\n<results>\n")
+    for row in answer.rows:
+        cells = "".join(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(answer.variables, row, strict=True)
+            if t
+        )
+        out.append(f"<result>{cells}</result>\n")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out).encode()
+
+
+def to_csv(answer: Answer) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if answer.kind == "ask":  # not defined by the W3C formats; written as Jena does
+        writer.writerows([["_askResult"], ["true" if answer.boolean else "false"]])
+        return buffer.getvalue().encode()
+    writer.writerow(answer.variables)
+    for row in answer.rows:
+        writer.writerow(["" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value) for t in row])
+    return buffer.getvalue().encode()
+
+
+def to_tsv(answer: Answer) -> bytes:
+    if answer.kind == "ask":
+        return f"?_askResult\n{'true' if answer.boolean else 'false'}\n".encode()
+    lines = ["\t".join(f"?{v}" for v in answer.variables)]
+    lines += ["\t".join("" if t is None else t.n3().replace("\t", "\\t") for t in row) for row in answer.rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+RESULT_WRITERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
