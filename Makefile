@@ -1,11 +1,12 @@
 # The two commands a newcomer needs:
 #   make serve   install into .venv, build graph/ from data/, serve the API on 127.0.0.1:8000
-#   make test    install, lint (ruff), type-check (mypy), run the tests (pytest)
+#   make test    install (with Debian's Virtuoso for the SPARQL-server tests), lint (ruff),
+#                type-check (mypy), run the tests (pytest) on the embedded store and on Virtuoso
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint
+.PHONY: install serve build test lint virtuoso
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,5 +26,8 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+virtuoso:
+	scripts/install-virtuoso.sh
+
+test: lint virtuoso
 	$(BIN)/python -m pytest

@@ -6,12 +6,14 @@ real Virtuoso (conftest.virtuoso) loaded with the same graph.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -213,8 +215,206 @@ def test_runaway_query_is_stopped_and_others_are_served(paths: ProjectPaths) -> 
     assert app_client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
 
-def test_result_rows_are_capped(paths: ProjectPaths) -> None:
-    capped = TestClient(create_app(paths, max_rows=10, workers=1))
-    response = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-    assert response.status_code == 400 and "more than 10 rows" in response.json()["detail"]
-    assert capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"}).status_code == 200
+NUMBERS = "PREFIX asmk: <https://w3id.org/asmk/def#> SELECT ?n WHERE { ?m asmk:number ?n } ORDER BY ?n"
+NUMBER_TRIPLES = "PREFIX asmk: <https://w3id.org/asmk/def#> CONSTRUCT { ?m asmk:number ?n } WHERE { ?m asmk:number ?n }"
+
+
+def test_select_results_in_every_format(client: TestClient) -> None:
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    as_json = client.get("/sparql", params={"query": NUMBERS}, headers={"Accept": "application/sparql-results+json"})
+    assert [int(b["n"]["value"]) for b in as_json.json()["results"]["bindings"]] == [96, 97, 98, 99, 102]
+    assert as_json.json()["results"]["bindings"][0]["n"]["datatype"].lower().endswith("integer")
+    as_xml = client.get("/sparql", params={"query": NUMBERS, "format": "xml"})
+    assert as_xml.headers["content-type"].startswith("application/sparql-results+xml")
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    assert [e.text for e in ET.fromstring(as_xml.content).findall(".//r:literal", ns)] == [
+        "96",
+        "97",
+        "98",
+        "99",
+        "102",
+    ]
+    as_csv = client.get("/sparql", params={"query": NUMBERS}, headers={"Accept": "text/csv"})
+    assert list(csv.reader(io.StringIO(as_csv.text))) == [["n"], ["96"], ["97"], ["98"], ["99"], ["102"]]
+    as_tsv = client.get("/sparql", params={"query": NUMBERS}, headers={"Accept": "text/tab-separated-values"})
+    assert as_tsv.text.splitlines()[0] == "?n" and as_tsv.text.splitlines()[1].startswith(
+        '"96"^^<http://www.w3.org/2001/XMLSchema#'
+    )
+    ask = "ASK { ?s ?p ?o }"
+    assert client.get("/sparql", params={"query": ask}).json() == {"head": {}, "boolean": True}
+    assert "<boolean>true</boolean>" in client.get("/sparql", params={"query": ask, "format": "xml"}).text
+    # a browser's Accept falls back to JSON; plain application/json is understood
+    assert client.get("/sparql", params={"query": ask}, headers={"Accept": "application/json"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt", "rdflib_format"),
+    [
+        ("text/turtle", "turtle", "turtle"),
+        ("application/n-triples", "ntriples", "nt"),
+        ("application/ld+json", "jsonld", "json-ld"),
+        ("application/rdf+xml", "rdfxml", "xml"),
+    ],
+)
+def test_construct_in_every_rdf_format(client: TestClient, accept: str, fmt: str, rdflib_format: str) -> None:
+    from rdflib import Graph
+
+    by_accept = client.get("/sparql", params={"query": NUMBER_TRIPLES}, headers={"Accept": accept})
+    assert by_accept.headers["content-type"].startswith(accept)
+    assert len(Graph().parse(data=by_accept.text, format=rdflib_format)) == 5
+    by_param = client.post("/sparql", data={"query": NUMBER_TRIPLES}, params={"format": fmt})
+    assert len(Graph().parse(data=by_param.text, format=rdflib_format)) == 5
+
+
+def test_service_description(client: TestClient) -> None:
+    from rdflib import Graph, Namespace, URIRef
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    description = Graph().parse(data=response.text, format="turtle")
+    service = URIRef("http://testserver/sparql")
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in description
+    assert (service, sd.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in description
+    count = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}).json()
+    triples = next(description.objects(None, URIRef("http://rdfs.org/ns/void#triples")))
+    assert int(triples) == int(count["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/states",
+        "/api/conferences",
+        "/api/conferences/97",
+        "/api/resolutions",
+        "/api/persons",
+        "/api/bodies",
+        "/api/sources",
+        "/api/chairs",
+    ],
+)
+def test_json_ld_states_only_what_the_graph_states(client: TestClient, paths: ProjectPaths, url: str) -> None:
+    from rdflib import Graph
+
+    plain = client.get(url)
+    assert 'rel="http://www.w3.org/ns/json-ld#context"' in plain.headers["link"]
+    response = client.get(url, headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    document = response.json()
+    context = client.get(document["@context"].removeprefix("http://testserver")).json()
+    document["@context"] = context["@context"]
+    triples = Graph().parse(data=json.dumps(document), format="json-ld")
+    graph = Graph().parse(paths.graph_dir / "asmk.nt")
+    assert set(triples) - set(graph) == set()
+    if url != "/api/chairs":  # chairs map only their identifiers
+        assert len(triples) >= 10
+
+
+def test_dumps_support_conditional_requests(client: TestClient) -> None:
+    first = client.get("/dumps/asmk.nt.gz")
+    assert first.headers["last-modified"] and first.headers["content-type"] == "application/gzip"
+    etag = first.headers["etag"]
+    assert client.get("/dumps/asmk.nt.gz", headers={"If-None-Match": etag}).status_code == 304
+    since = client.get("/dumps/asmk.nt.gz", headers={"If-Modified-Since": first.headers["last-modified"]})
+    assert since.status_code == 304
+    assert client.get("/dumps/asmk.nt.gz", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+BAD_REQUESTS = [
+    # (method, path, params / form / body, headers, status, words in the message)
+    ("GET", "/sparql", {"query": ""}, {}, 400, "missing 'query'"),
+    ("GET", "/sparql", {"query": "SELEC ?x WHERE {}"}, {}, 400, "query error"),
+    ("GET", "/sparql", {"update": "CLEAR ALL"}, {}, 403, "read-only"),
+    ("GET", "/sparql", {"query": "DELETE WHERE { ?s ?p ?o }"}, {}, 403, "read-only"),
+    ("POST-FORM", "/sparql", {"update": "INSERT DATA { <a:b> <a:c> <a:d> }"}, {}, 403, "read-only"),
+    ("POST-BODY", "/sparql", "CLEAR DEFAULT", {"Content-Type": "application/sparql-update"}, 403, "read-only"),
+    ("POST-BODY", "/sparql", "SELECT * {}", {"Content-Type": "text/plain"}, 415, "application/sparql-query"),
+    ("GET", "/sparql", {"query": "SELECT * { SERVICE <http://example.org/s> { ?s ?p ?o } }"}, {}, 400, "SERVICE"),
+    ("GET", "/sparql", {"query": "ASK {}", "format": "png"}, {}, 400, "format='png'"),
+    ("GET", "/sparql", {"query": NUMBER_TRIPLES, "format": "csv"}, {}, 400, "CONSTRUCT"),
+    ("GET", "/sparql", {"query": "ASK {}"}, {"Accept": "image/png"}, 406, "offered"),
+    ("GET", "/sparql", {"query": "ASK {}", "default-graph-uri": "http://x"}, {}, 400, "one fixed dataset"),
+    ("GET", "/api/resolutions", {"state": "NRW"}, {}, 400, "ISO 3166-2"),
+    ("GET", "/api/resolutions", {"outcome": "maybe"}, {}, 400, "unanimous"),
+    ("GET", "/api/resolutions", {"conference": "x"}, {}, 422, "conference"),
+    ("GET", "/api/states", {"limit": "0"}, {}, 422, "limit"),
+    ("GET", "/api/states", {}, {"Accept": "text/csv"}, 406, "application/ld+json"),
+    ("GET", "/api/conferences/5", {}, {}, 404, "no conference"),
+    ("GET", "/api/contexts/nothing.jsonld", {}, {}, 404, "no context"),
+    ("GET", "/id/conference/1", {}, {}, 404, "no resource"),
+    ("GET", "/id/conference/97", {}, {"Accept": "image/png"}, 406, "offered"),
+    ("GET", "/dumps/secret.txt", {}, {}, 404, "available"),
+]
+
+
+def send(http: Any, method: str, path: str, data: Any, headers: dict[str, str]) -> Any:
+    if method == "GET":
+        return http.get(path, params=data, headers=headers)
+    if method == "POST-FORM":
+        return http.post(path, data=data, headers=headers)
+    return http.post(path, content=data, headers=headers)
+
+
+def test_bad_input_against_live_uvicorn(live_server: str) -> None:
+    with httpx.Client(base_url=live_server, timeout=20) as http:
+        for method, path, data, headers, status, words in BAD_REQUESTS:
+            response = send(http, method, path, data, headers)
+            assert response.status_code == status, (path, data, response.text)
+            assert words in json.dumps(response.json()), (path, data, response.text)
+
+
+def test_live_uvicorn_protocol_variants(live_server: str) -> None:
+    from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+
+    for method in ("GET", POST):
+        for fmt in (JSON, XML, CSV):
+            sw = SPARQLWrapper(live_server + "/sparql")
+            sw.setMethod(method)
+            sw.setQuery(NUMBERS)
+            sw.setReturnFormat(fmt)
+            body = sw.query().response.read().decode()
+            assert "102" in body and "96" in body, (method, fmt)
+    sw = SPARQLWrapper(live_server + "/sparql")
+    sw.setQuery(NUMBER_TRIPLES)
+    sw.setReturnFormat(TURTLE)
+    assert len(sw.query().convert()) > 0  # type: ignore[arg-type]
+    direct = httpx.post(
+        live_server + "/sparql",
+        content=NUMBERS,
+        timeout=20,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
+    assert direct.text.split() == ["n", "96", "97", "98", "99", "102"]
+    filters = {"conference": 102, "outcome": "majority", "state": "DE-NW", "topic": "digitalisierung", "q": "pflege"}
+    for name, value in filters.items():
+        assert httpx.get(live_server + "/api/resolutions", params={name: value}, timeout=20).json()["total"] > 0, name
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("SELECT ?copy WHERE { ?s ?p ?copy }", None),  # a variable named like a keyword
+        ('SELECT * { ?s <http://x/INSERT> "DELETE WHERE" } # CLEAR ALL', None),  # IRI, string, comment
+        ('SELECT * { ?s ex:service "SERVICE" }', None),
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", 403),
+        ("delete{?s ?p ?o} where {?s ?p ?o}", 403),
+        ("PREFIX x: <y:> CLEAR ALL", 403),
+        ("LOAD <http://example.org/x>", 403),
+        ("SELECT * { service<http://example.org/s> { ?s ?p ?o } }", 400),
+    ],
+)
+def test_update_and_service_detection(query: str, status: int | None) -> None:
+    from fastapi import HTTPException
+
+    from asmk_graph.sparql_protocol import check_query
+
+    if status is None:
+        assert check_query(query) == query
+    else:
+        with pytest.raises(HTTPException) as refused:
+            check_query(query)
+        assert refused.value.status_code == status

@@ -130,11 +130,22 @@ class Isql:
         return output
 
 
+def distinct_triples(data: bytes) -> int:
+    """How many distinct triples data holds, by a strict N-Triples parser (Virtuoso's is lenient)."""
+    store = ox.Store()
+    try:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as exc:
+        raise LoadError(f"not valid N-Triples, nothing was loaded: {exc}") from exc
+    return len(store)
+
+
 def load_virtuoso(data: bytes, isql: Isql, load_dir: Path, graph: str, timeout: float) -> None:
-    """Bulk-load into <graph/staging>, then swap it into <graph> in one transaction.
+    """Bulk-load into <graph/staging>, check it is complete, then swap it into <graph> in one transaction.
 
     load_dir must be readable by the server and listed in its DirsAllowed.
     """
+    expected = distinct_triples(data)
     staging = check_iri(graph.rstrip("/") + "/staging", "staging graph")
     load_dir.mkdir(parents=True, exist_ok=True)
     directory = str(load_dir.resolve())
@@ -156,6 +167,13 @@ def load_virtuoso(data: bytes, isql: Isql, load_dir: Path, graph: str, timeout: 
     )
     if "LOAD-ERROR" in errors:
         raise LoadError(f"Virtuoso's bulk loader rejected {directory}/{LOAD_FILE}:\n{errors.strip()}")
+    staged = isql.run(f"SPARQL SELECT 'STAGED', COUNT(*) FROM <{staging}> WHERE {{ ?s ?p ?o }};\n", timeout)
+    found = re.search(r"STAGED\s+(\d+)", staged)
+    if not found or int(found.group(1)) != expected:
+        raise LoadError(
+            f"the staging graph <{staging}> holds {found and found.group(1)} triples, expected {expected}; "
+            f"<{graph}> was left unchanged"
+        )
     isql.run(REPLACE_PROCEDURE + f"DB.DBA.ASMK_REPLACE_GRAPH ('{graph}', '{staging}');\ncheckpoint;\n", timeout)
     (load_dir / LOAD_FILE).unlink()
 

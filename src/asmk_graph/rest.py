@@ -80,7 +80,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     },
     "sources": {
         "key": "dcterms:identifier",
-        "title": "dcterms:title",
+        "title": {"@id": "dcterms:title", "@language": "de"},
         "file": "asmk:fileName",
         "sha256": "asmk:sha256",
     },

@@ -54,11 +54,15 @@ SD_FORMATS = (
     "RDF_XML",
 )
 
+# keywords only count outside strings, IRIs and comments, and not as ?variables or prefixed names
+NOT_KEYWORDS = re.compile(
+    r'""".*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*', re.S
+)
 UPDATE = re.compile(
-    r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s*(DATA|WHERE|\{|<|GRAPH|SILENT|ALL|DEFAULT)",
+    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\s*(DATA|WHERE|\{|<|GRAPH|SILENT|ALL|DEFAULT)",
     re.IGNORECASE,
 )
-SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 
 
@@ -103,9 +107,10 @@ class LazyWorkers:
 def check_query(query: str | None) -> str:
     if not query or not query.strip():
         raise HTTPException(400, "missing 'query' parameter")
-    if UPDATE.search(query):
+    keywords = NOT_KEYWORDS.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
+    if UPDATE.search(keywords):
         raise HTTPException(403, READ_ONLY)
-    if SERVICE.search(query):
+    if SERVICE.search(keywords):
         raise HTTPException(400, "SERVICE (federated query) is not allowed: the endpoint makes no outbound requests")
     return query
 

@@ -214,13 +214,28 @@ class RemoteStore(Store):
             if isinstance(reason, TimeoutError):
                 raise EndpointTimeout(f"{self.endpoint} did not answer within {timeout:g} s") from exc
             raise EndpointDown(f"SPARQL endpoint {self.endpoint} is unreachable: {reason}") from exc
+        if wrapper.queryType == "ASK":
+            return self._ask(body)
         return self._parse(body, media, max_rows, truncated_at)
+
+    def _ask(self, body: bytes) -> Answer:
+        """Virtuoso answers ASK in JSON as a one-row SELECT of ?__ASK_RETVAL (1/0) instead of a boolean."""
+        try:
+            document = json.loads(body)
+            if "boolean" in document:
+                return Answer("ask", boolean=bool(document["boolean"]))
+            (binding,) = document["results"]["bindings"]
+            (value,) = binding.values()
+            return Answer("ask", boolean=value["value"] in ("1", "true"))
+        except Exception as exc:
+            raise BadEndpointAnswer(f"{self.endpoint} answered an ASK with something unreadable: {exc}") from exc
 
     def _read(self, response: Any, deadline: float, timeout: float) -> bytes:
         """The body, read in chunks so a slowly dripping endpoint cannot hold us past the deadline."""
         chunks = []
+        read = getattr(response, "read1", response.read)  # read1 returns what has arrived, read(n) waits for n
         try:
-            while chunk := response.read(CHUNK):
+            while chunk := read(CHUNK):
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
                     raise EndpointTimeout(f"{self.endpoint} did not finish its answer within {timeout:g} s")

@@ -1,0 +1,74 @@
+"""A misbehaving SPARQL endpoint on 127.0.0.1 for fault tests: a real HTTP server whose mode the
+test switches between forwarding to a real Virtuoso and failing in the ways endpoints fail."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+
+class FaultyEndpoint:
+    MODES = ("proxy", "slow", "drip", "garbage", "truncating")
+
+    def __init__(self, port: int, upstream: str) -> None:
+        self.port, self.upstream, self.mode = port, upstream, "proxy"
+        self.server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def start(self) -> FaultyEndpoint:
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if endpoint.mode == "slow":
+                    time.sleep(5)
+                if endpoint.mode == "garbage":
+                    return self.answer(200, {"Content-Type": "text/html"}, b"<html><body>Maintenance</body></html>")
+                if endpoint.mode == "drip":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.end_headers()
+                    for _ in range(20):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.4)
+                    return None
+                upstream = httpx.post(
+                    endpoint.upstream,
+                    content=body,
+                    timeout=30,
+                    headers={"Content-Type": self.headers["Content-Type"], "Accept": self.headers.get("Accept", "*/*")},
+                )
+                headers = {"Content-Type": upstream.headers["content-type"]}
+                if endpoint.mode == "truncating":
+                    headers["X-SPARQL-MaxRows"] = "10000"
+                return self.answer(upstream.status_code, headers, upstream.content)
+
+            def answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
