@@ -174,7 +174,7 @@ def throughput(url: str, clients: int = 8, seconds: float = 3.0) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", nargs="+", default=["real", "100000"])
+    parser.add_argument("--sizes", nargs="*", default=["real", "100000"], help="none: REST only")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--virtuoso", action="store_true", help="also start and measure a local Virtuoso")
     args = parser.parse_args()

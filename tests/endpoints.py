@@ -11,7 +11,7 @@ import httpx
 
 
 class FaultyEndpoint:
-    MODES = ("proxy", "slow", "drip", "garbage", "truncating")
+    MODES = ("proxy", "slow", "drip", "garbage", "truncating", "partial")
 
     def __init__(self, port: int, upstream: str) -> None:
         self.port, self.upstream, self.mode = port, upstream, "proxy"
@@ -52,6 +52,8 @@ class FaultyEndpoint:
                 headers = {"Content-Type": upstream.headers["content-type"]}
                 if endpoint.mode == "truncating":
                     headers["X-SPARQL-MaxRows"] = "10000"
+                if endpoint.mode == "partial":  # what Virtuoso's anytime queries send
+                    headers["X-SQL-State"] = "S1TAT"
                 return self.answer(upstream.status_code, headers, upstream.content)
 
             def answer(self, status: int, headers: dict[str, str], body: bytes) -> None:

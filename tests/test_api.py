@@ -418,3 +418,8 @@ def test_update_and_service_detection(query: str, status: int | None) -> None:
         with pytest.raises(HTTPException) as refused:
             check_query(query)
         assert refused.value.status_code == status
+
+
+def test_health_compares_the_store_with_the_dumps(client: TestClient) -> None:
+    health = client.get("/health").json()
+    assert health["status"] == "ok" and health["triples"] == health["dumpTriples"] > 3000

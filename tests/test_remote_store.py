@@ -75,6 +75,9 @@ def test_garbage_and_truncation_are_bad_gateway(api: TestClient, faulty: FaultyE
     faulty.mode = "truncating"
     response = api.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"})
     assert response.status_code == 502 and "ResultSetMaxRows" in response.json()["detail"]
+    faulty.mode = "partial"
+    response = api.get("/api/states")
+    assert response.status_code == 504 and "partial answer" in response.json()["detail"]
 
 
 CROSS = "SELECT ?s ?p ?o ?copy WHERE { ?s ?p ?o VALUES ?copy { 1 2 3 4 5 } }"
@@ -106,3 +109,10 @@ def test_runaway_query_on_virtuoso_is_abandoned(paths: ProjectPaths, virtuoso: V
         response = client.get("/sparql", params={"query": slow})
         assert response.status_code == 504 and time.monotonic() - started < 5
         assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+def test_health_reports_a_store_that_differs_from_the_dumps(paths: ProjectPaths, virtuoso: VirtuosoServer) -> None:
+    other_graph = RemoteStore(virtuoso.endpoint, "https://w3id.org/asmk/not-loaded", timeout=5)
+    with TestClient(create_app(paths, other_graph)) as client:
+        health = client.get("/health").json()
+    assert health["status"] == "mismatch" and health["triples"] == 0 and health["dumpTriples"] > 3000

@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 
 from . import __version__
 from .linked_data import negotiate, render
+from .load import payload
 from .namespaces import DEFAULT_BASE
 from .paths import ProjectPaths
 from .queries import NamedQuery, load_queries
@@ -56,6 +57,7 @@ def create_app(
     else:
         runner = ThreadRunner(store)
     queries = load_queries(paths.queries)
+    dump_triples = len(store) if isinstance(store, OxigraphStore) else payload(paths)[1]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -83,9 +85,15 @@ def create_app(
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, object]:
-        """Whether the store answers; 503/504 with the reason when it does not."""
-        rows = store.select(queries["api/count"].text)
-        return {"status": "ok", "store": store.description, "triples": rows[0]["triples"]}
+        """Whether the store answers (503/504 with the reason when not), and whether it holds
+        exactly as many triples as the dumps served here ("mismatch": reload it with asmk-graph load)."""
+        triples = store.select(queries["api/count"].text)[0]["triples"]
+        return {
+            "status": "ok" if triples == dump_triples else "mismatch",
+            "store": store.description,
+            "triples": triples,
+            "dumpTriples": dump_triples,
+        }
 
     @app.get("/", include_in_schema=False)
     def index() -> JSONResponse:

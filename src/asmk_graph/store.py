@@ -23,7 +23,7 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .paths import ProjectPaths
-from .results import Answer, Row, Term, TooManyRows, answer_from_json, capped
+from .results import LANG_STRING, Answer, Row, Term, TooManyRows, answer_from_json, capped
 
 
 class StoreError(Exception):
@@ -93,11 +93,13 @@ class Store(ABC):
 def _term(term: Any) -> Term | None:
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)
+    if kind is ox.NamedNode:
         return Term("uri", term.value)
-    if isinstance(term, ox.BlankNode):
+    if kind is ox.BlankNode:
         return Term("bnode", term.value)
-    return Term("literal", term.value, term.datatype.value, term.language)
+    language = term.language  # a language-tagged literal's datatype is always rdf:langString
+    return Term("literal", term.value, LANG_STRING if language else term.datatype.value, language)
 
 
 def run_oxigraph(store: ox.Store, query: str, max_rows: int | None) -> tuple[str, Any]:
@@ -202,6 +204,7 @@ class RemoteStore(Store):
             response = wrapper.query().response
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             truncated_at = response.headers.get("X-SPARQL-MaxRows")
+            partial = response.headers.get("X-SQL-State")  # Virtuoso's "anytime" partial answer
             body = self._read(response, deadline, timeout)
         except SPARQLWrapperException as exc:
             raise self._refusal(exc) from exc
@@ -214,6 +217,10 @@ class RemoteStore(Store):
             if isinstance(reason, TimeoutError):
                 raise EndpointTimeout(f"{self.endpoint} did not answer within {timeout:g} s") from exc
             raise EndpointDown(f"SPARQL endpoint {self.endpoint} is unreachable: {reason}") from exc
+        if partial:
+            raise EndpointTimeout(
+                f"{self.endpoint} ran out of time and sent a partial answer (X-SQL-State: {partial}); refused"
+            )
         if wrapper.queryType == "ASK":
             return self._ask(body)
         return self._parse(body, media, max_rows, truncated_at)
