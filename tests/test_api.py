@@ -423,3 +423,23 @@ def test_update_and_service_detection(query: str, status: int | None) -> None:
 def test_health_compares_the_store_with_the_dumps(client: TestClient) -> None:
     health = client.get("/health").json()
     assert health["status"] == "ok" and health["triples"] == health["dumpTriples"] > 3000
+
+
+def test_openapi_documents_every_resource(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    for resource in (
+        "states",
+        "conferences",
+        "conferences/{number}",
+        "chairs",
+        "persons",
+        "resolutions",
+        "bodies",
+        "sources",
+    ):
+        assert f"/api/{resource}" in paths
+    params = {p["name"] for p in spec["paths"]["/api/resolutions"]["get"]["parameters"]}
+    assert params == {"conference", "year", "state", "outcome", "topic", "q", "limit", "offset"}
+    assert {"/sparql", "/id/{path}", "/dumps/{name}", "/health"} <= paths
+    assert client.get("/docs").status_code == 200

@@ -116,3 +116,21 @@ def test_health_reports_a_store_that_differs_from_the_dumps(paths: ProjectPaths,
     with TestClient(create_app(paths, other_graph)) as client:
         health = client.get("/health").json()
     assert health["status"] == "mismatch" and health["triples"] == 0 and health["dumpTriples"] > 3000
+
+
+def test_cli_takes_the_endpoint_from_the_environment(virtuoso: VirtuosoServer) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASMK_ENDPOINT": virtuoso.endpoint, "ASMK_GRAPH": DEFAULT_GRAPH}
+    done = subprocess.run(
+        [sys.executable, "-m", "asmk_graph.cli", "stats"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"SPARQL endpoint {virtuoso.endpoint}" in done.stdout and "triples (graph + ontology): 3" in done.stdout
+    env["ASMK_ENDPOINT"] = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    down = subprocess.run(
+        [sys.executable, "-m", "asmk_graph.cli", "stats"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert down.returncode == 3 and "unreachable" in down.stderr
