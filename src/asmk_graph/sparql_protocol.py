@@ -123,8 +123,8 @@ def choose_media(answer: Answer, fmt: str | None, accept: str | None) -> str:
             kind = "CONSTRUCT/DESCRIBE" if answer.kind == "graph" else "SELECT/ASK"
             raise HTTPException(400, f"format={fmt!r}: a {kind} answer is offered as {', '.join(offered)}")
         return offered[fmt]
-    for alias, media in ACCEPT_ALIASES.items():
-        if accept and answer.kind != "graph":
+    if accept and answer.kind != "graph":  # plain JSON/XML clients mean the SPARQL results formats
+        for alias, media in ACCEPT_ALIASES.items():
             accept = accept.replace(alias, media)
     chosen = negotiate(accept, tuple(offered.values()))
     if chosen is None:
