@@ -7,7 +7,6 @@ real Virtuoso (conftest.virtuoso) loaded with the same graph.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from fastapi.testclient import TestClient
 from asmk_graph.api import create_app
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
-from asmk_graph.virtuoso import VirtuosoServer
+from asmk_graph.virtuoso import VirtuosoServer, free_port
 
 from .conftest import remote_store
 
@@ -104,12 +103,6 @@ def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
     assert response.content == (paths.graph_dir / "asmk.ttl").read_bytes()
     assert response.headers["etag"].strip('"') == response.headers["x-checksum-sha256"]
     assert client.get("/dumps/secret.txt").status_code == 404
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module", params=STORES)

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph, URIRef
 
 from . import __version__
-from .linked_data import negotiate, render
+from .linked_data import OFFERED, negotiate, render
 from .load import payload
 from .namespaces import DEFAULT_BASE
 from .paths import ProjectPaths
@@ -35,7 +35,6 @@ DUMP_MEDIA = {
     ".jsonld": "application/ld+json",
 }
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
-LINKED_DATA_MEDIA = "text/turtle, text/html, application/ld+json, application/n-triples, application/rdf+xml"
 
 
 def create_app(
@@ -115,7 +114,7 @@ def create_app(
 def rdf_response(graph: Graph, request: Request, title: str, labels: dict[str, str]) -> Response:
     media = negotiate(request.headers.get("accept"))
     if media is None:
-        raise HTTPException(406, f"offered: {LINKED_DATA_MEDIA}")
+        raise HTTPException(406, f"offered: {', '.join(OFFERED)}")
     return Response(render(graph, media, title, labels), media_type=media, headers={"Vary": "Accept"})
 
 

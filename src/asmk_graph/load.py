@@ -47,14 +47,9 @@ def payload(paths: ProjectPaths) -> tuple[bytes, int]:
     graph_file = paths.graph_dir / "asmk.nt"
     if not graph_file.exists():
         raise LoadError(f"{graph_file} is missing: run 'asmk-graph build' first")
-    store = ox.Store()
-    store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=str(paths.ontology), format=ox.RdfFormat.TURTLE)
-    ontology = (
-        ox.serialize(ox.parse(path=str(paths.ontology), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
-        or b""
-    )
-    return graph_file.read_bytes() + ontology, len(store)
+    ontology = ox.parse(path=str(paths.ontology), format=ox.RdfFormat.TURTLE)
+    data = graph_file.read_bytes() + (ox.serialize(ontology, format=ox.RdfFormat.N_TRIPLES) or b"")
+    return data, distinct_triples(data)
 
 
 def check_iri(iri: str, what: str) -> str:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from .linked_data import negotiate, render
+from .linked_data import OFFERED, negotiate, render
 from .queries import NamedQuery
 from .results import RESULT_WRITERS, Answer
 from .store import Store
@@ -42,7 +42,6 @@ GRAPH_MEDIA = {
     "rdfxml": "application/rdf+xml",
 }
 ACCEPT_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": RESULT_MEDIA["xml"]}
-SD_MEDIA = ("text/turtle", "text/html", "application/ld+json", "application/n-triples", "application/rdf+xml")
 SD_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -176,9 +175,9 @@ def sparql_router(
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
     async def describe_service(request: Request) -> Response:
-        media = negotiate(request.headers.get("accept"), SD_MEDIA)
+        media = negotiate(request.headers.get("accept"), OFFERED)
         if media is None:
-            raise HTTPException(406, f"the service description is offered as {', '.join(SD_MEDIA)}")
+            raise HTTPException(406, f"the service description is offered as {', '.join(OFFERED)}")
         rows = await asyncio.to_thread(store.select, queries["api/count"].text)
         endpoint = str(request.url_for("sparql_get"))
         graph = service_description(endpoint, rows[0]["triples"] if rows else None, timeout, max_rows)

@@ -154,7 +154,7 @@ class OxigraphStore(Store):
 
 # --- remote --------------------------------------------------------------------------------
 
-GRAPH_MEDIA = "application/n-triples, text/turtle;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 CHUNK = 1 << 16
 
 
@@ -192,7 +192,7 @@ class RemoteStore(Store):
             wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
             wrapper.setCredentials(*self.credentials)
         graph_query = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
-        accept = GRAPH_MEDIA if graph_query else "application/sparql-results+json"
+        accept = GRAPH_ACCEPT if graph_query else "application/sparql-results+json"
         wrapper.addCustomHttpHeader("Accept", accept)
         return wrapper
 
