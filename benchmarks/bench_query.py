@@ -21,12 +21,12 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from asmk_graph.load import Isql, load_virtuoso
-from asmk_graph.load import load as load_project
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import project_paths
 from asmk_graph.store import RemoteStore
-from asmk_graph.virtuoso import VirtuosoServer, free_port
+from asmk_graph.store.load import Isql, load_virtuoso
+from asmk_graph.store.load import load as load_project
+from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import generate

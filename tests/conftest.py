@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from asmk_graph.load import Isql, load
+from asmk_graph.check.shacl import load_shapes
+from asmk_graph.graph.pipeline import BuildResult, build_and_validate, load_ontology
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths, project_paths
-from asmk_graph.pipeline import BuildResult, build_and_validate, load_ontology
 from asmk_graph.store import RemoteStore
-from asmk_graph.validate import load_shapes
-from asmk_graph.virtuoso import VirtuosoServer
+from asmk_graph.store.load import Isql, load
+from asmk_graph.store.virtuoso import VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"

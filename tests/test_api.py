@@ -18,10 +18,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from asmk_graph.api import create_app
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
-from asmk_graph.virtuoso import VirtuosoServer, free_port
+from asmk_graph.store.virtuoso import VirtuosoServer, free_port
+from asmk_graph.web.app import create_app
 
 from .conftest import remote_store
 
@@ -401,9 +401,8 @@ def test_live_uvicorn_protocol_variants(live_server: str) -> None:
     ],
 )
 def test_update_and_service_detection(query: str, status: int | None) -> None:
+    from asmk_graph.web.sparql import check_query
     from fastapi import HTTPException
-
-    from asmk_graph.sparql_protocol import check_query
 
     if status is None:
         assert check_query(query) == query

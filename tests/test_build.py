@@ -12,10 +12,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from asmk_graph.graph.pipeline import BuildResult, ValidationFailed, build
+from asmk_graph.graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
 from asmk_graph.paths import ProjectPaths, project_paths
-from asmk_graph.pipeline import BuildResult, ValidationFailed, build
 from asmk_graph.records import DataErrors
-from asmk_graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from asmk_graph.load import Isql, LoadError, count_triples, load_virtuoso, payload
 from asmk_graph.paths import ProjectPaths
-from asmk_graph.virtuoso import VirtuosoServer
+from asmk_graph.store.load import Isql, LoadError, count_triples, load_virtuoso, payload
+from asmk_graph.store.virtuoso import VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from asmk_graph.api import create_app
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
 from asmk_graph.store import RemoteStore
-from asmk_graph.virtuoso import VirtuosoServer, free_port
+from asmk_graph.store.virtuoso import VirtuosoServer, free_port
+from asmk_graph.web.app import create_app
 
 from .conftest import remote_store
 from .endpoints import FaultyEndpoint

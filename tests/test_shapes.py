@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from asmk_graph.validate import Report, validate_graph
+from asmk_graph.check.shacl import Report, validate_graph
 
 from .conftest import TEST_DATA
 

@@ -17,13 +17,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__
-from .load import LoadError
+from .check.shacl import load_shapes, validate_graph
+from .graph.pipeline import ValidationFailed, build, build_and_validate, load_ontology
 from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH
 from .paths import ProjectPaths, project_paths
-from .pipeline import ValidationFailed, build, build_and_validate, load_ontology
 from .records import DataErrors
-from .store import OxigraphStore, QueryError, RemoteStore, Store, StoreError
-from .validate import load_shapes, validate_graph
+from .store.load import LoadError
+from .store.stores import OxigraphStore, QueryError, RemoteStore, Store, StoreError
 
 
 def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -94,7 +94,7 @@ def cmd_stats(args: argparse.Namespace, paths: ProjectPaths) -> int:
 def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
     import uvicorn
 
-    from .api import create_app
+    from .web.app import create_app
 
     if args.build:
         cmd_build(args, paths)
@@ -108,7 +108,7 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
 def cmd_load(args: argparse.Namespace, paths: ProjectPaths) -> int:
     import httpx
 
-    from .load import Isql, load
+    from .store.load import Isql, load
 
     auth: httpx.Auth | None = None
     if args.user:

@@ -22,7 +22,7 @@ from rdflib import Graph
 from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .paths import ProjectPaths
+from ..paths import ProjectPaths
 from .results import LANG_STRING, Answer, Row, Term, TooManyRows, answer_from_json, capped
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import (
+from ..namespaces import (
     ASMK,
     NUTS,
     ONTOLOGY_IRI,
@@ -23,7 +23,7 @@ from .namespaces import (
     WD,
     Ids,
 )
-from .records import (
+from ..records.model import (
     Body,
     Chair,
     Citation,

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from .paths import ProjectPaths
+from ..paths import ProjectPaths
 
 SAFE_IRI = re.compile(r"^https?://[^\s<>\"'{}|\\^`]+$")
 LOAD_FILE = "asmk-load.nt"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .results import Answer
-from .store import OxigraphStore, QueryError, QueryTimeout, answer_from_plain, run_oxigraph
+from .stores import OxigraphStore, QueryError, QueryTimeout, answer_from_plain, run_oxigraph
 
 _CTX = mp.get_context("spawn")
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
+from ..check.shacl import Report, load_shapes, validate_graph
+from ..namespaces import DEFAULT_BASE, Ids
+from ..paths import ProjectPaths
+from ..records import load_dataset
 from .build import build_graph
-from .namespaces import DEFAULT_BASE, Ids
-from .paths import ProjectPaths
-from .records import load_dataset
 from .serialize import CHECKSUMS, checksums, render_dumps, write_atomically
-from .validate import Report, load_shapes, validate_graph
 
 REPORT_NAME = "validation-report.txt"
 

@@ -17,11 +17,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
+from ..queries import NamedQuery
+from ..store.results import RESULT_WRITERS, Answer
+from ..store.stores import Store
+from ..store.workers import QueryWorkers
 from .linked_data import OFFERED, negotiate, render
-from .queries import NamedQuery
-from .results import RESULT_WRITERS, Answer
-from .store import Store
-from .workers import QueryWorkers
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

@@ -6,8 +6,8 @@ import html
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .namespaces import PREFIXES
-from .serialize import to_jsonld, to_ntriples, to_turtle
+from ..graph.serialize import to_jsonld, to_ntriples, to_turtle
+from ..namespaces import PREFIXES
 
 # offered media types, in order of preference when the client has none
 OFFERED = ("text/turtle", "text/html", "application/ld+json", "application/n-triples", "application/rdf+xml")

@@ -17,16 +17,16 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph, URIRef
 
-from . import __version__
+from .. import __version__
+from ..graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
+from ..namespaces import DEFAULT_BASE
+from ..paths import ProjectPaths
+from ..queries import NamedQuery, load_queries
+from ..store.load import payload
+from ..store.stores import OxigraphStore, Store, StoreError
 from .linked_data import OFFERED, negotiate, render
-from .load import payload
-from .namespaces import DEFAULT_BASE
-from .paths import ProjectPaths
-from .queries import NamedQuery, load_queries
 from .rest import rest_router
-from .serialize import CHECKSUMS, DUMP_NAMES, read_checksums
-from .sparql_protocol import LazyWorkers, Runner, ThreadRunner, sparql_router
-from .store import OxigraphStore, Store, StoreError
+from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
 
 DUMP_MEDIA = {
     ".ttl": "text/turtle",

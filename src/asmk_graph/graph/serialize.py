@@ -21,7 +21,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .namespaces import PREFIXES
+from ..namespaces import PREFIXES
 
 DUMP_NAMES = ("asmk.ttl", "asmk.nt", "asmk.nt.gz", "asmk.jsonld")
 CHECKSUMS = "SHA256SUMS"

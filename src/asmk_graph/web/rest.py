@@ -18,9 +18,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from rdflib import Literal
 
+from ..queries import NamedQuery
+from ..store.stores import Store
 from .linked_data import negotiate
-from .queries import NamedQuery
-from .store import Store
 
 OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
 STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")

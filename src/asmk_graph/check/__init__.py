@@ -1,0 +1,1 @@
+"""Stage 3: checking the graph (SHACL shapes)."""

@@ -1,0 +1,1 @@
+"""Stage 2: records -> RDF graph, deterministic serialisations, and the build job that writes graph/."""
