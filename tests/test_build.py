@@ -68,7 +68,7 @@ def test_bad_data_is_refused_and_last_good_graph_stays(tmp_path: Path) -> None:
     meeting.write_text(meeting.read_text().replace("outcome: large-majority", "outcome: huge"))
     with pytest.raises(DataErrors) as err:
         build(project)
-    assert "data/meetings/097.yaml: resolution 'kindergrundsicherung', field 'outcome'" in str(err.value)
+    assert "data/meetings/097.yaml:18: resolution 'kindergrundsicherung', field 'outcome': 'huge'" in str(err.value)
     assert {p.name: p.read_bytes() for p in project.graph_dir.iterdir()} == before
 
 

@@ -23,11 +23,11 @@ from ..namespaces import (
     WD,
     Ids,
 )
+from ..records.load import Dataset
 from ..records.model import (
     Body,
     Chair,
     Citation,
-    Dataset,
     Meeting,
     Person,
     Proposal,
