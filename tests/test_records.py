@@ -51,7 +51,7 @@ def test_real_data_loads() -> None:
             "meetings/102.yaml",
             "outcome: majority",
             "outcome: mostly",
-            "resolution 'familienpflegegeld', field 'outcome': 'mostly' is not one of unanimous, large-majority",
+            "resolution 'familienpflegegeld', field 'vote.outcome': 'mostly' is not one of unanimous, large-majority",
         ),
         (
             "meetings/097.yaml",
@@ -80,22 +80,58 @@ def test_real_data_loads() -> None:
             "person 'manne-lucha', field 'famly': unknown field (allowed:",
         ),
         (
+            "offices.yaml",
+            "role: minister, organization: de-bw-soziales-integration",
+            "role: ministre, organization: de-bw-soziales-integration",
+            "office 'de-bw-minister-soziales-integration', field 'role': 'ministre' is not one of minister, senator",
+        ),
+        (
             "persons.yaml",
-            "role: minister, title: Sozial-",
-            "role: ministre, title: Sozial-",
-            "person 'manne-lucha', office 1, field 'role': 'ministre' is not one of minister, senator",
+            "office: de-bw-minister-soziales-integration",
+            "office: de-bw-minister-soziales",
+            "person 'manne-lucha', office 1, field 'office': unknown office 'de-bw-minister-soziales'",
+        ),
+        (
+            "chairs.yaml",
+            "until: 2022-05-26,\n         sources",
+            "until: 2022-01-01,\n         sources",
+            "chair 2022, person 1, field 'until': 2022-01-01 is not after from (2022-01-01)",
+        ),
+        (
+            "chairs.yaml",
+            "office: de-sl-minister-soziales,",
+            "office: de-sl-minister-arbeit,",
+            "chair 2022, person 1, field 'office': monika-bachmann holds no office 'de-sl-minister-arbeit'",
+        ),
+        (
+            "meetings/097.yaml",
+            '    planned_start: ["001"]',
+            '    planned_start: ["002"]',
+            "meeting, field 'stated_in.planned_start': '002' is not among the sources this record cites",
         ),
         (
             "meetings/102.yaml",
-            'sources: ["002:54-72"]',
-            'sources: ["002:54-972"]',
-            "resolution 'reform-sozialstaat', field 'sources': 002:54-972 is past the last line (549)",
+            "kind: sets-out",
+            "kind: decrees",
+            "resolution 'reform-sozialstaat', demand 6, field 'kind': 'decrees' is not one of welcomes",
+        ),
+        (
+            "meetings/102.yaml",
+            "addressee: bundesregierung,",
+            "addressee: kanzleramt,",
+            "resolution 'reform-sozialstaat', demand 1, field 'addressee': unknown organisation or body 'kanzleramt'",
+        ),
+        (
+            "meetings/102.yaml",
+            'sources: ["002:54-113"]',
+            'sources: ["002:54-913"]',
+            "resolution 'reform-sozialstaat', field 'sources': 002:54-913 is past the last line (549)",
         ),
         (
             "meetings/102.yaml",
             "initiators: [DE-NW]",
             "initiators: [DE-XY]",
-            "resolution 'sgb-viii-laenderoeffnungsklausel', field 'initiators': unknown state 'DE-XY'",
+            "resolution 'sgb-viii-laenderoeffnungsklausel', field 'motion.initiators': unknown state 'DE-XY'",
         ),
         ("chairs.yaml", "person: magnus-jung", "person: magnus-jong", "chair 2022, person 3, field 'person': unknown"),
         (
@@ -115,19 +151,19 @@ def test_error_names_file_line_record_and_field(data_dir: Path, file: str, old: 
 
 def test_invalid_yaml_names_line(data_dir: Path) -> None:
     replace(data_dir, "topics.yaml", "topics:\n", "topics:\n  - {id: [\n")
-    assert errors_of(data_dir)[0].startswith("data/topics.yaml:5: not valid YAML: column 3: ")
+    assert errors_of(data_dir)[0].startswith("data/topics.yaml:6: not valid YAML: column 3: ")
 
 
 def test_duplicate_key_is_an_error(data_dir: Path) -> None:
     line = replace(
         data_dir,
         "meetings/097.yaml",
-        "    outcome: large-majority\n",
-        "    outcome: large-majority\n    outcome: unanimous\n",
+        "    label: Einführung einer Kindergrundsicherung\n",
+        "    label: Einführung einer Kindergrundsicherung\n    label: Kindergrundsicherung\n",
     )
     errors = errors_of(data_dir)
     assert errors == [
-        f"data/meetings/097.yaml:{line + 1}: key 'outcome' is given twice in one mapping (first on line {line})"
+        f"data/meetings/097.yaml:{line + 1}: key 'label' is given twice in one mapping (first on line {line})"
     ]
 
 
@@ -187,4 +223,4 @@ def test_build_reports_bad_date_without_traceback(data_dir: Path) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert "data/meetings/097.yaml:4: meeting, field 'start': '2025-13-45' is not a valid date" in done.stderr
+    assert "data/meetings/097.yaml:6: meeting, field 'start': '2025-13-45' is not a valid date" in done.stderr

@@ -17,18 +17,26 @@ RECORD_NAMES = {
     "sources": ("source", "key"),
     "states": ("state", "code"),
     "ministries": ("ministry", "id"),
+    "parliaments": ("parliament", "id"),
+    "committees": ("committee", "id"),
     "federal": ("federal", "id"),
     "other": ("other", "id"),
     "agents": ("agent", "id"),
     "places": ("place", "id"),
     "topics": ("topic", "id"),
     "persons": ("person", "id"),
-    "offices": ("office", ""),
+    "offices": ("office", "id"),
+    "titles": ("title", ""),
+    "announced_by": ("announcement", "person"),
+    "alt_names": ("alternative name", ""),
     "chairs": ("chair", "year"),
     "rules": ("rule", "id"),
     "bodies": ("body", "id"),
     "resolutions": ("resolution", "id"),
     "proposals": ("proposal", "id"),
+    "demands": ("demand", ""),
+    "positions": ("position", "state"),
+    "statements": ("statement", ""),
 }
 MAPPING_RECORDS = {"meeting": "meeting", "preparatory": "preparatory meeting", "conference": "conference"}
 
@@ -48,8 +56,10 @@ class Origin:
 
 @dataclass(frozen=True)
 class OrgEntry:
-    kind: str  # ministry | federal | other | agent
-    record: m.Ministry | m.Organisation | m.Agent
+    """An organisation of organisations.yaml with the list it came from."""
+
+    kind: str  # ministry | parliament | committee | federal | other | agent
+    record: m.Organisation | m.Agent
 
     @property
     def id(self) -> str:
@@ -60,12 +70,20 @@ class OrgEntry:
         return self.record.name
 
     @property
+    def name_en(self) -> str | None:
+        return self.record.name_en if isinstance(self.record, m.Organisation) else None
+
+    @property
     def state(self) -> str | None:
-        return self.record.state if isinstance(self.record, m.Ministry) else None
+        return self.record.state if isinstance(self.record, m.Ministry | m.Parliament) else None
+
+    @property
+    def part_of(self) -> str | None:
+        return self.record.part_of if isinstance(self.record, m.Committee) else None
 
     @property
     def sources(self) -> list[m.Citation]:
-        return [] if isinstance(self.record, m.Agent) else self.record.sources
+        return self.record.sources
 
 
 @dataclass
@@ -76,6 +94,7 @@ class Dataset:
     conference: m.Conference | None = None
     places: list[m.Place] = field(default_factory=list)
     topics: list[m.Topic] = field(default_factory=list)
+    offices: list[m.Office] = field(default_factory=list)
     persons: list[m.Person] = field(default_factory=list)
     chairs: list[m.Chair] = field(default_factory=list)
     rules: list[m.Rule] = field(default_factory=list)
@@ -272,6 +291,8 @@ def _fill(data: Dataset, files: dict[str, m.Record], meetings: list[tuple[m.Meet
         data.conference = orgs.conference
         for kind, items in (
             ("ministry", orgs.ministries),
+            ("parliament", orgs.parliaments),
+            ("committee", orgs.committees),
             ("federal", orgs.federal),
             ("other", orgs.other),
             ("agent", orgs.agents),
@@ -279,6 +300,7 @@ def _fill(data: Dataset, files: dict[str, m.Record], meetings: list[tuple[m.Meet
             data.organisations.extend(OrgEntry(kind, item) for item in items)
     data.places = get("places.yaml", "places")
     data.topics = get("topics.yaml", "topics")
+    data.offices = get("offices.yaml", "offices")
     data.persons = get("persons.yaml", "persons")
     data.chairs = get("chairs.yaml", "chairs")
     data.rules = get("rules.yaml", "rules")

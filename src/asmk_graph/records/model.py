@@ -68,11 +68,30 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 Cite = Annotated[Citation, PlainValidator(_citation)]
 Sources = Annotated[list[Cite], Field(min_length=1)]
 
-Outcome = Literal["unanimous", "large-majority", "majority", "agreed", "unstated"]
+Outcome = Literal["unanimous", "large-majority", "majority", "agreed"]
+VoteOption = Literal["yes", "no", "abstain"]
+DemandKind = Literal[
+    "welcomes",
+    "finds",
+    "calls-for",
+    "asks",
+    "asks-to-examine",
+    "recommends",
+    "stresses",
+    "acknowledges",
+    "notes-with-concern",
+    "sets-out",
+    "supports",
+]
 MeetingKind = Literal["main", "special", "heads-of-office"]
-OfficeRole = Literal["minister", "senator", "state-secretary", "member-of-parliament"]
+OfficeRole = Literal["minister", "senator", "state-secretary", "member-of-parliament", "parliament-president"]
 BodyRelation = Literal["engaged-in", "prepared-by", "co-chaired", "unit", "formed-from", "linked"]
 DocumentKind = Literal["press-release", "web-page", "parliamentary-report", "code-list"]
+SourceKey = Annotated[str, Field(pattern=r"^[a-z0-9]+$")]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"{}|\\^`]+$")]
+# field name -> keys of the sources that state it, where not all of the record's sources do;
+# an empty list means no source states it: the value is the project's own (editorial)
+StatedIn = dict[str, list[SourceKey]]
 
 
 class Record(BaseModel):
@@ -81,26 +100,53 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-# --------------------------------------------------------------------------- records
+# --------------------------------------------------------------------------- sources, places, topics
 
 
 class Source(Record):
-    key: Annotated[str, Field(pattern=r"^[a-z0-9]+$")]
+    key: SourceKey
     id: Slug
     kind: DocumentKind
-    title: Text
+    title: Text | None = None  # the document's own title, quoted
+    short_title: Text | None = None
+    label: Text | None = None  # the project's description, where the document has no title (editorial)
+    number: Text | None = None
     publisher: Slug | None = None
+    addressed_to: Slug | None = None  # an office
+    audience: Slug | None = None  # an organisation
+    urls: list[Url] = []  # URLs the document names
+    url: Url | None = None  # where the document (a code list) is found
     date: Date | None = None
     date_note: Text | None = None
     file: Text | None = None
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     lines: Annotated[int, Field(ge=1, le=10**6)] | None = None
-    url: Text | None = None
+    stated_in: StatedIn = {}
+
+
+class Place(Record):
+    id: Slug
+    name: Text
+    name_en: Text | None = None
+    description: Text | None = None
+    sources: Sources
+
+
+class Topic(Record):
+    id: Slug
+    name: Text
+    name_en: Text | None = None
+    editorial: Literal[True] | None = None
+    sources: list[Cite] = []
+
+
+# --------------------------------------------------------------------------- states, organisations
 
 
 class State(Record):
     code: StateCode
     name: Text
+    name_en: Text | None = None
     official_name: Text | None = None
     nuts: Annotated[str, Field(pattern=r"^DE[1-9A-G]$")]
     ars: Annotated[str, Field(pattern=r"^(0[1-9]|1[0-6])$")]
@@ -108,11 +154,17 @@ class State(Record):
     sources: list[Cite] = []
 
 
+class AltName(Record):
+    name: Text
+    sources: Sources
+
+
 class Conference(Record):
     id: Slug
     name: Text
+    name_en: Text | None = None
     abbreviation: Text
-    alt_names: list[Text] = []
+    alt_names: list[AltName] = []
     description: Text
     members: Literal["all-states"]
     sources: Sources
@@ -122,6 +174,7 @@ class Conference(Record):
 class Organisation(Record):
     id: Slug
     name: Text
+    name_en: Text | None = None
     sources: Sources
 
 
@@ -129,38 +182,47 @@ class Ministry(Organisation):
     state: StateCode
 
 
+class Parliament(Organisation):
+    state: StateCode
+
+
+class Committee(Organisation):
+    part_of: Slug
+
+
 class Agent(Record):
     id: Slug
     name: Text
-
-
-class Place(Record):
-    id: Slug
-    name: Text
-    description: Text | None = None
-    sources: Sources
-
-
-class Topic(Record):
-    id: Slug
-    name: Text
-    editorial: bool = False
-    sources: list[Cite] = []
+    sources: list[Cite] = []  # none: the project's own description (editorial)
 
 
 class Office(Record):
+    """An office (org:Post), one node whoever holds it."""
+
+    id: Slug
+    label: Text
     role: OfficeRole
-    title: Text
     organization: Slug | None = None
-    state: StateCode
-    attested: Date | None = None
-    start: Date | None = None
-    end: Date | None = None
+    state: StateCode | None = None
     sources: Sources
 
-    @property
-    def slug(self) -> str:
-        return f"{self.organization or self.state.lower()}-{self.role}"
+
+# --------------------------------------------------------------------------- persons, chair
+
+
+class Title(Record):
+    title: Text
+    sources: Sources
+
+
+class OfficeHolding(Record):
+    office: Slug
+    titles: Annotated[list[Title], Field(min_length=1)]
+    attested: Date | None = None
+    start: Annotated[Date | None, Field(alias="from")] = None
+    until: Date | None = None  # exclusive: the first day no longer held
+    stated_in: StatedIn = {}
+    sources: Sources
 
 
 class Person(Record):
@@ -169,7 +231,7 @@ class Person(Record):
     family: Text
     honorific_prefix: Text | None = None
     honorific_suffix: Text | None = None
-    offices: list[Office] = []
+    offices: list[OfficeHolding] = []
     sources: list[Cite] = []
 
     @property
@@ -179,19 +241,28 @@ class Person(Record):
 
 class ChairPerson(Record):
     person: Slug
+    office: Slug | None = None
     start: Annotated[Date | None, Field(alias="from")] = None
-    until: Date | None = None
+    until: Date | None = None  # exclusive
+    sources: Sources
+
+
+class Announcement(Record):
+    person: Slug
     sources: Sources
 
 
 class Chair(Record):
     year: Year
     state: StateCode
-    start: Date | None = None
-    end: Date | None = None
+    succeeds: Year | None = None
+    start: Annotated[Date | None, Field(alias="from")] = None
+    until: Date | None = None  # exclusive: the day the next term began
     persons: list[ChairPerson] = []
+    announced_by: list[Announcement] = []
     priorities: list[Slug] = []
     note: Text | None = None
+    stated_in: StatedIn = {}
     sources: Sources
 
 
@@ -199,6 +270,7 @@ class Rule(Record):
     id: Slug
     label: Text
     description: Text
+    per_year: Annotated[int, Field(ge=1, le=12)] | None = None
     month: Annotated[int, Field(ge=1, le=12)] | None = None
     applies_to: MeetingKind | None = None
     change_date: Annotated[str, Field(pattern=r"^--(0[1-9]|1[0-2])-[0-3][0-9]$")] | None = None
@@ -209,6 +281,7 @@ class Rule(Record):
 class Body(Record):
     id: Slug
     name: Text
+    name_en: Text | None = None
     abbreviation: Text | None = None
     relation: BodyRelation
     description: Text
@@ -217,7 +290,11 @@ class Body(Record):
     part_of: Slug | None = None
     linked_to: list[Slug] = []
     topics: list[Slug] = []
+    stated_in: StatedIn = {}
     sources: Sources
+
+
+# --------------------------------------------------------------------------- meetings, decisions
 
 
 class Meeting(Record):
@@ -226,14 +303,17 @@ class Meeting(Record):
     kind: MeetingKind
     year: Year | None = None
     start: Date | None = None
-    end: Date | None = None
+    end: Date | None = None  # inclusive: the last day of the meeting
     planned_start: Date | None = None
     planned_end: Date | None = None
     location: Slug | None = None
     planned_location: Slug | None = None
     virtual: bool | None = None
     chair_year: Year | None = None
+    reported_on: Date | None = None
+    resolution_texts: Url | None = None
     description: Text
+    stated_in: StatedIn = {}
     sources: Sources
 
     _file: str = PrivateAttr("")
@@ -251,9 +331,44 @@ class Meeting(Record):
     def prepares(self) -> str | None:
         return self._prepares
 
+
+class AgendaItem(Record):
+    number: Text | None = None  # as the source writes it, e.g. "5.1"
+    label: Text | None = None
+
+
+class Motion(Record):
+    initiators: list[StateCode] = []
+    cosponsors: list[StateCode] = []
+    all_states: bool | None = None
+    cosponsor_note: Text | None = None
+
     @property
-    def effective_year(self) -> int | None:
-        return self.year if self.year is not None else (self.start.year if self.start else None)
+    def states(self) -> list[str]:
+        return self.initiators + self.cosponsors
+
+
+class Position(Record):
+    state: StateCode
+    option: VoteOption
+
+
+class StatementForRecord(Record):
+    states: Annotated[list[StateCode], Field(min_length=1)]
+    summary: Text
+
+
+class Vote(Record):
+    outcome: Outcome | None = None
+    counts: dict[VoteOption, Annotated[int, Field(ge=0, le=1000)]] = {}
+    positions: list[Position] = []
+    statements: list[StatementForRecord] = []
+
+
+class Demand(Record):
+    kind: DemandKind
+    addressee: Slug | None = None
+    text: Text
 
 
 class Resolution(Record):
@@ -261,17 +376,15 @@ class Resolution(Record):
     kind: Literal["resolution", "report"] = "resolution"
     label: Text
     official_title: Text | None = None
-    outcome: Outcome
-    initiators: list[StateCode] = []
-    cosponsors: list[StateCode] = []
-    cosponsor_note: Text | None = None
-    all_states: bool = False
+    agenda_item: AgendaItem | None = None
+    motion: Motion | None = None
+    vote: Vote | None = None
     lead: StateCode | None = None
-    addressees: list[Slug] = []
     refers_to: list[Slug] = []
-    requests: list[Text] = []
+    demands: list[Demand] = []
     summary: Text
     topics: list[Slug] = []
+    editorial_note: Text | None = None  # why the project delimits this decision as it does
     sources: Sources
 
     _meeting: str = PrivateAttr("")
@@ -311,6 +424,8 @@ class StatesFile(Record):
 class OrganisationsFile(Record):
     conference: Conference
     ministries: list[Ministry] = []
+    parliaments: list[Parliament] = []
+    committees: list[Committee] = []
     federal: list[Organisation] = []
     other: list[Organisation] = []
     agents: list[Agent] = []
@@ -322,6 +437,10 @@ class PlacesFile(Record):
 
 class TopicsFile(Record):
     topics: list[Topic]
+
+
+class OfficesFile(Record):
+    offices: list[Office]
 
 
 class PersonsFile(Record):
@@ -354,6 +473,7 @@ FILES: dict[str, type[Record]] = {
     "organisations.yaml": OrganisationsFile,
     "places.yaml": PlacesFile,
     "topics.yaml": TopicsFile,
+    "offices.yaml": OfficesFile,
     "persons.yaml": PersonsFile,
     "chairs.yaml": ChairsFile,
     "rules.yaml": RulesFile,
