@@ -1,4 +1,11 @@
-"""The build job: data/ -> records -> graph -> SHACL -> graph/ (written only when valid)."""
+"""The build job: data/ -> records -> named graphs -> rules -> SHACL -> graph/ (written only when valid).
+
+Graphs of the build (see docs/provenance.md):
+- one per source document, <base>graph/source/<id>: what that source states;
+- <base>graph/editorial: the project's own additions;
+- one per inference rule, <base>graph/derived/<rule>: what the rule derives (queries/rules/);
+- the ontology's own triples, named by the ontology IRI, so the dumps are self-contained.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,9 @@ from ..check.shacl import Report, load_shapes, validate_graph
 from ..namespaces import DEFAULT_BASE, Ids
 from ..paths import ProjectPaths
 from ..records import load_dataset
-from .build import build_graph
+from .build import build_graphs
+from .graphs import GraphSet
+from .rules import apply_rules, load_rules
 from .serialize import CHECKSUMS, checksums, render_dumps, write_atomically
 
 REPORT_NAME = "validation-report.txt"
@@ -24,9 +33,14 @@ class ValidationFailed(Exception):
 
 @dataclass(frozen=True)
 class BuildResult:
-    graph: Graph
+    graphs: GraphSet
     report: Report
     files: dict[str, bytes]
+
+    @property
+    def graph(self) -> Graph:
+        """The union of all graphs: what the plain dumps and the API serve."""
+        return self.graphs.union()
 
 
 def load_ontology(paths: ProjectPaths) -> Graph:
@@ -37,16 +51,25 @@ def load_ontology(paths: ProjectPaths) -> Graph:
     return graph
 
 
+def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE) -> GraphSet:
+    """Source, editorial, vocabulary and derived graphs of data/. Raises DataErrors or RuleError."""
+    ids = Ids(base)
+    graphs = build_graphs(load_dataset(paths.data), ids)
+    graphs.add_all(ids.vocabulary_graph(), Graph().parse(paths.ontology, format="turtle"))
+    imports = Graph().parse(paths.ontology_imports, format="turtle")
+    apply_rules(graphs, load_rules(paths.queries / "rules", paths.root), ids, imports)
+    return graphs
+
+
 def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
-    """Everything but writing. Raises DataErrors or ValidationFailed."""
-    data = load_dataset(paths.data)
-    graph = build_graph(data, Ids(base))
-    report = validate_graph(graph, load_ontology(paths), load_shapes(paths.shapes_dir))
+    """Everything but writing. Raises DataErrors, RuleError or ValidationFailed."""
+    graphs = build_graphset(paths, base)
+    report = validate_graph(graphs.union(), load_ontology(paths), load_shapes(paths.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    dumps = render_dumps(graph)
+    dumps = render_dumps(graphs)
     files = {**dumps, CHECKSUMS: checksums(dumps), REPORT_NAME: report.text().encode()}
-    return BuildResult(graph, report, files)
+    return BuildResult(graphs, report, files)
 
 
 def build(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:

@@ -1,4 +1,5 @@
-"""Push the built graph (graph/asmk.nt plus the ontology) into a SPARQL server's named graph.
+"""Push the built graphs into a SPARQL server: the union (graph/asmk.nt) into the target graph,
+each named graph of graph/asmk.nq into a graph of its own name.
 
 Readers must never see a half-loaded graph, so the replacement is one transaction:
 
@@ -43,13 +44,29 @@ class LoadReport:
 
 
 def payload(paths: ProjectPaths) -> tuple[bytes, int]:
-    """graph/asmk.nt followed by the ontology as N-Triples, and the number of distinct triples."""
+    """graph/asmk.nt (the union of all graphs, ontology included) and its number of distinct triples."""
     graph_file = paths.graph_dir / "asmk.nt"
     if not graph_file.exists():
         raise LoadError(f"{graph_file} is missing: run 'asmk-graph build' first")
-    ontology = ox.parse(path=str(paths.ontology), format=ox.RdfFormat.TURTLE)
-    data = graph_file.read_bytes() + (ox.serialize(ontology, format=ox.RdfFormat.N_TRIPLES) or b"")
+    data = graph_file.read_bytes()
     return data, distinct_triples(data)
+
+
+def named_graph_payloads(paths: ProjectPaths) -> dict[str, bytes]:
+    """Each named graph of graph/asmk.nq as N-Triples, by graph IRI."""
+    quads_file = paths.graph_dir / "asmk.nq"
+    if not quads_file.exists():
+        raise LoadError(f"{quads_file} is missing: run 'asmk-graph build' first")
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in ox.parse(path=str(quads_file), format=ox.RdfFormat.N_QUADS):
+        assert isinstance(quad.graph_name, ox.NamedNode)
+        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return {g: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"" for g, triples in sorted(by_graph.items())}
+
+
+def graph_names(paths: ProjectPaths) -> list[str]:
+    """The named graphs of the dumps (for a RemoteStore's named-graph-uri list)."""
+    return list(named_graph_payloads(paths))
 
 
 def check_iri(iri: str, what: str) -> str:
@@ -184,20 +201,25 @@ def load(
     load_dir: Path | None = None,
     timeout: float = 600.0,
 ) -> LoadReport:
+    """Load the union into graph and each named graph of the dumps into its own graph."""
     check_iri(graph, "graph")
     started = time.monotonic()
     data, expected = payload(paths)
-    if method == "gsp":
-        if not gsp_url:
-            raise LoadError("--method gsp needs --gsp-url (the server's Graph Store Protocol address)")
-        load_gsp(data, gsp_url, graph, auth, timeout)
-    elif method == "virtuoso":
-        if isql is None or load_dir is None:
-            raise LoadError("--method virtuoso needs --isql HOST:PORT and --load-dir (a directory in DirsAllowed)")
-        load_virtuoso(data, isql, load_dir, graph, timeout)
-    else:
+    graphs = {graph: data, **named_graph_payloads(paths)}
+    if method == "gsp" and not gsp_url:
+        raise LoadError("--method gsp needs --gsp-url (the server's Graph Store Protocol address)")
+    if method == "virtuoso" and (isql is None or load_dir is None):
+        raise LoadError("--method virtuoso needs --isql HOST:PORT and --load-dir (a directory in DirsAllowed)")
+    if method not in ("gsp", "virtuoso"):
         raise LoadError(f"--method {method!r}: expected gsp or virtuoso")
-    found = count_triples(endpoint, graph, auth, timeout)
-    if found != expected:
-        raise LoadError(f"<{graph}> at {endpoint} holds {found} triples after loading, expected {expected}")
-    return LoadReport(graph, found, time.monotonic() - started)
+    for name, triples in graphs.items():
+        check_iri(name, "graph")
+        if method == "gsp":
+            load_gsp(triples, gsp_url or "", name, auth, timeout)
+        else:
+            assert isql is not None and load_dir is not None
+            load_virtuoso(triples, isql, load_dir, name, timeout)
+        found, sent = count_triples(endpoint, name, auth, timeout), distinct_triples(triples)
+        if found != sent:
+            raise LoadError(f"<{name}> at {endpoint} holds {found} triples after loading, expected {sent}")
+    return LoadReport(graph, expected, time.monotonic() - started)

@@ -33,6 +33,8 @@ DUMP_MEDIA = {
     ".nt": "application/n-triples",
     ".gz": "application/gzip",
     ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
 }
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -56,7 +58,7 @@ def create_app(
     else:
         runner = ThreadRunner(store)
     queries = load_queries(paths.queries)
-    dump_triples = len(store) if isinstance(store, OxigraphStore) else payload(paths)[1]
+    dump_triples = payload(paths)[1]  # distinct triples of the union the dumps serve
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
