@@ -173,6 +173,11 @@ def test_sparql_protocol(client: TestClient) -> None:
 def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
     response = client.get("/dumps/asmk.ttl")
     assert response.content == (paths.graph_dir / "asmk.ttl").read_bytes()
+    for name, media in (("asmk.trig", "application/trig"), ("asmk.nq", "application/n-quads")):
+        quads = client.get(f"/dumps/{name}")
+        assert quads.headers["content-type"].startswith(media)
+        assert quads.content == (paths.graph_dir / name).read_bytes()
+    assert {"/dumps/asmk.trig", "/dumps/asmk.nq"} <= set(client.get("/").json()["dumps"])
     assert response.headers["etag"].strip('"') == response.headers["x-checksum-sha256"]
     assert client.get("/dumps/secret.txt").status_code == 404
 
