@@ -17,6 +17,26 @@ from fastapi.staticfiles import StaticFiles
 from ..paths import ProjectPaths
 from .templating import WEB_DIR, render_page
 
+# The Content-Security-Policy these pages work under (the browser tests apply it and fail on any
+# violation). Scripts, styles, images, fonts and fetches come from this host only; no inline script,
+# no inline style, no eval. Embedded JSON-LD (<script type="application/ld+json">) is data, not
+# script, and is not subject to script-src.
+PAGES_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# Two pages need inline styles: YASGUI's table column resizer (/sparql) and ReDoc's styled-components
+# (/redoc) insert <style> elements at run time. Scripts stay 'self' only there too.
+INLINE_STYLE_PATHS = ("/sparql", "/redoc")
+
+
+def csp_for(path: str) -> str:
+    """The Content-Security-Policy the page at path works under."""
+    if path in INLINE_STYLE_PATHS:
+        return PAGES_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return PAGES_CSP
+
 # URL path under /vendor/ -> folder inside node_modules/
 VENDORED = {
     "yasgui": "@zazuko/yasgui/build",

@@ -96,6 +96,23 @@
     yasr: { prefixes: prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "response"] },
   });
 
+  // --- accessibility of the vendored widgets: names for their inputs, one tab only ---
+  function patchAccessibility() {
+    root.querySelectorAll(".tabsList button[aria-label]").forEach(function (button) {
+      button.remove(); // "new tab": not a tab inside the tablist; the gallery loads into the one tab
+    });
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", english ? "SPARQL endpoint" : "SPARQL-Endpunkt");
+    });
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (textarea) {
+      textarea.setAttribute("aria-label", english ? "SPARQL query" : "SPARQL-Abfrage");
+    });
+    root.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach(function (scroller) {
+      scroller.setAttribute("tabindex", "0");
+    });
+  }
+  patchAccessibility();
+
   // --- the example gallery ---
   document.querySelectorAll("button.run-example").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -155,5 +172,8 @@
       fetchLabels(missing.slice(0, 500)).then(function () { relabel(anchors); });
     }
   }
-  new MutationObserver(localise).observe(root, { childList: true, subtree: true });
+  new MutationObserver(function () {
+    patchAccessibility();
+    localise();
+  }).observe(root, { childList: true, subtree: true });
 })();
