@@ -152,6 +152,8 @@ def add_linked_data(
     @app.get("/ontology", tags=["linked data"])
     def ontology(request: Request) -> Response:
         """The OWL vocabulary."""
+        if negotiate(request.headers.get("accept")) == "text/html":
+            return pages.vocabulary(request, static["ontology"])
         return rdf_response(static["ontology"], request, "ASMK-Vokabular", {})
 
     @app.get("/shapes", tags=["linked data"])

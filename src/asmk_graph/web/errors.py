@@ -59,6 +59,10 @@ def add_error_handlers(app: FastAPI, base: str) -> None:
     async def store_failed(request: Request, exc: StoreError) -> Response:
         return problem_response(request, exc.status, str(exc), base)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:  # the traceback goes to the log
+        return problem_response(request, 500, "internal error: the server could not answer this request", base)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         invalid = [

@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -241,7 +242,9 @@ class Pages:
         return [dict(zip(answer.variables, row, strict=True)) for row in answer.rows]
 
     def render(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        return render_page(request, template, self.base, status, kinds=KINDS, **context)
+        return render_page(
+            request, template, self.base, status, kinds=KINDS, outcome_order=(*OUTCOME_ORDER, "none"), **context
+        )
 
     def value(self, term: Term, label: str | None, links: Links, lang: str, note: str | None = None) -> Value:
         if term.kind == "uri":
@@ -370,10 +373,17 @@ class Pages:
             )
         for view in found:
             for row in view.rows:
+                for key in ("initiators", "cosponsors"):
+                    if key in row:
+                        row[key] = [(iri, self.state_names.get(iri, iri)) for iri in (row[key] or "").split()]
                 if "outcome" in row:
                     row["outcomeCode"] = outcome_code(row["outcome"])
                     row["outcomeLabel"] = self.terms.label(row["outcome"], lang) if row["outcome"] else None
         return [v for v in found if v.rows]
+
+    @cached_property
+    def state_names(self) -> dict[str, str]:
+        return {row["state"]: row["label"] for row in self.rows("state-activity")}
 
     # -- index pages --
 
@@ -498,6 +508,45 @@ class Pages:
             for n in DUMP_NAMES
             if (graph_dir / n).exists()
         ]
+
+    # -- the vocabulary --
+
+    def vocabulary(self, request: Request, ontology: Graph) -> Response:
+        """The ontology for people: its classes, properties and concepts with labels and definitions."""
+        lang = page_language(request)
+        links = Links(self.base, lang)
+
+        def term(iri: URIRef) -> dict[str, Any]:
+            definitions = {
+                d.language or "": str(d) for d in ontology.objects(iri, SKOS.definition) if isinstance(d, Literal)
+            }
+
+            def linked(prop: URIRef) -> list[Value]:
+                return [self.value(Term("uri", str(o)), None, links, lang) for o in ontology.objects(iri, prop)]
+
+            return {
+                "id": str(iri).rsplit("#", 1)[-1],
+                "iri": str(iri),
+                "label": self.terms.label(str(iri), lang) or prefixed(str(iri)),
+                "definition": pick(definitions, lang),
+                "parents": linked(RDFS.subClassOf) + linked(RDFS.subPropertyOf),
+                "domain": linked(RDFS.domain),
+                "range": linked(RDFS.range),
+            }
+
+        def own(kind: URIRef) -> list[dict[str, Any]]:
+            found = [
+                s for s in ontology.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(str(ASMK))
+            ]
+            return sorted((term(s) for s in found), key=lambda t: sort_key(t["label"]))
+
+        sections = [
+            (("Klassen", "Classes"), own(OWL.Class)),
+            (("Beziehungen", "Object properties"), own(OWL.ObjectProperty)),
+            (("Merkmale", "Datatype properties"), own(OWL.DatatypeProperty)),
+            (("Begriffe", "Concepts"), own(SKOS.Concept)),
+        ]
+        return self.render(request, "vocabulary.html", sections=sections)
 
     # -- search page --
 

@@ -260,7 +260,12 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: SearchInde
             if not query_words(q):
                 raise HTTPException(400, f"q={q!r}: no word to search for")
             found = {"match": [URIRef(iri) for iri in search.matching_ids(q, ("resolution",))]}
-        rows = run("resolutions", found, conference=conference, year=year, state=state, outcome=outcome, topic=topic)
+        if found is not None and not found["match"]:  # nothing matched; and Virtuoso 7 fails on an empty VALUES
+            rows = []
+        else:
+            rows = run(
+                "resolutions", found, conference=conference, year=year, state=state, outcome=outcome, topic=topic
+            )
         return respond(request, "resolutions", page(request, [resolution_item(r) for r in rows], limit, offset))
 
     @router.get("/contexts/{resource}.jsonld", name="context", tags=["json-ld"])

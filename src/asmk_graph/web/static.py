@@ -37,6 +37,7 @@ def csp_for(path: str) -> str:
         return PAGES_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
     return PAGES_CSP
 
+
 # URL path under /vendor/ -> folder inside node_modules/
 VENDORED = {
     "yasgui": "@zazuko/yasgui/build",
