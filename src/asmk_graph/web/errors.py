@@ -50,7 +50,49 @@ def parameter_name(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location[1:]) or ".".join(str(part) for part in location)
 
 
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Bad Request"},
+        "status": {"type": "integer", "example": 400},
+        "detail": {"type": "string", "example": "limit='0': Input should be greater than or equal to 1"},
+        "instance": {"type": "string", "example": "/api/states?limit=0"},
+        "invalid-params": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "title", "status", "detail", "instance"],
+}
+
+
+def document_problems(app: FastAPI) -> None:
+    """The OpenAPI description says what the handlers do: 400 problem details, not FastAPI's 422."""
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = make_schema()
+        problem = {"content": {PROBLEM_MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                if responses.pop("422", None) is not None:
+                    responses["400"] = {"description": "Bad request: a parameter is invalid", **problem}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        components["Problem"] = PROBLEM_SCHEMA
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def add_error_handlers(app: FastAPI, base: str) -> None:
+    document_problems(app)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return problem_response(request, exc.status_code, str(exc.detail), base, dict(exc.headers or {}))
