@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import messages
-from .engine import Ambiguous, Engine, Result, _sparql_path, load_store
+from .engine import Ambiguous, Engine, Result, _sparql_path, load_ntriples, load_store
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -118,6 +118,23 @@ def validate_graph(data: Graph, ontology: Graph, shapes: Graph) -> Report:
         return validate_with_pyshacl(data, ontology, shapes)
     rest = validate_with_pyshacl(data, ontology, shapes, use_shapes=[str(n) for n in engine.unsupported])
     return _report(results + list(rest.results), "both")
+
+
+def validate_ntriples(data: bytes, shapes: Graph) -> Report:
+    """Validate N-Triples (data and ontology together) without building an rdflib graph: for large
+    files. Falls back to pySHACL (on a parsed graph) as validate_graph does."""
+    engine = engine_for(shapes)
+    found: list[Result] | None = None
+    if not engine.declined and not engine.unsupported:
+        store, terms = load_ntriples(data)
+        try:
+            found = engine.run(store, terms)
+        except Ambiguous:
+            found = None
+    if found is None:
+        return validate_with_pyshacl(Graph().parse(data=data, format="nt"), Graph(), shapes)
+    namer = messages.namer(Graph())  # the prefixes pySHACL sees in a graph parsed from N-Triples
+    return _report([_shape_result(r, shapes, namer) for r in found], "oxigraph")
 
 
 class _DataNamer:
