@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from . import messages
@@ -196,7 +196,8 @@ def validate_with_pyshacl(data: Graph, ontology: Graph, shapes: Graph, use_shape
     if not isinstance(results_graph, Graph):  # pyshacl reports a broken shape this way
         raise ValueError(f"SHACL validation could not run: {text_report}")
     results = []
-    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
+    # the report's own results; those nested under sh:detail (of sh:node) are not results of the data
+    for result in results_graph.objects(None, SH.result):
         value = results_graph.value
         source = value(result, SH.sourceConstraint)
         results.append(
