@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint virtuoso
+.PHONY: install serve build test lint virtuoso jena
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: install
 
 virtuoso:
 	scripts/install-virtuoso.sh
+
+# Debian's Apache Jena, for benchmarks/bench_shacl.py only (the tests do not need it)
+jena:
+	scripts/install-jena.sh
 
 test: lint virtuoso
 	$(BIN)/python -m pytest
