@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint virtuoso chromium
+.PHONY: install serve build test lint virtuoso chromium jena
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ virtuoso:
 
 chromium:
 	scripts/install-chromium.sh
+
+# Debian's Apache Jena, for benchmarks/bench_shacl.py only (the tests do not need it)
+jena:
+	scripts/install-jena.sh
 
 test: lint virtuoso chromium
 	$(BIN)/python -m pytest
