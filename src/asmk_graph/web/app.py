@@ -30,7 +30,7 @@ from .errors import add_error_handlers
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
 from .pages import Pages, pages_router
 from .rest import rest_router
-from .search import SearchIndex
+from .search import Search
 from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
 from .static import add_static, assets_installed
 
@@ -80,7 +80,7 @@ def create_app(
     )
     app.state.store, app.state.runner = store, runner
     add_error_handlers(app, base)
-    search = SearchIndex.build(store, queries["pages/search-documents"], base)
+    search = Search(store, queries["pages/search-documents"], base)
     pages = Pages(store, queries, paths, base, search)
     app.state.pages = pages
 

@@ -29,7 +29,7 @@ from ..queries import NamedQuery
 from ..store.results import Term
 from ..store.stores import Store
 from .linked_data import SUFFIX_MEDIA
-from .search import SearchIndex, fold_plain, highlight
+from .search import Search, fold_plain, highlight
 from .templating import WEB_DIR, Links, page_language, render_page, wants_html
 
 PAGES = Namespace("urn:asmk:pages#")
@@ -218,7 +218,7 @@ class Pages:
         queries: dict[str, NamedQuery],
         paths: ProjectPaths,
         base: str,
-        search: SearchIndex,
+        search: Search,
     ) -> None:
         self.store, self.queries, self.paths, self.base, self.search = store, queries, paths, base, search
         self.terms = Terms.load(paths.ontology)

@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from ..queries import NamedQuery
 from ..store.stores import Store
 from .linked_data import negotiate
-from .search import SearchIndex, query_words
+from .search import Search, query_words
 
 OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
 STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")
@@ -188,7 +188,7 @@ def without_nulls(value: Any) -> Any:
     return value
 
 
-def rest_router(store: Store, queries: dict[str, NamedQuery], search: SearchIndex) -> APIRouter:
+def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
     def run(name: str, lists: dict[str, list[URIRef]] | None = None, **params: Any) -> list[dict[str, Any]]:

@@ -1,9 +1,10 @@
 """Full-text search over the graph's resources: SQLite FTS5 (standard library), German-aware.
 
-The index is built when the application starts, from whatever store it serves (embedded
-Oxigraph or a SPARQL server), by one named query (queries/pages/search-documents.rq): each
-resource's label, and the texts that describe it (summaries, official titles, requests, the labels
-of its topics and addressees, ...). It lives in memory; nothing is written to disk.
+The index is built on first use, from whatever store the application serves (embedded Oxigraph
+or a SPARQL server), by one named query (queries/pages/search-documents.rq): each resource's
+label, and the texts that describe it (summaries, official titles, requests, the labels of its
+topics and addressees, ...). It lives in memory; nothing is written to disk. A store that is down
+then makes the search answer 503 and the next search tries again, as every other route does.
 
 German text is folded before it is indexed and before it is searched: lower case, ä/ö/ü -> ae/oe/ue,
 ß -> ss, other accents dropped. A word with an umlaut is also indexed without it (ä -> a), so
@@ -143,3 +144,24 @@ def highlight(text: str, query: str) -> list[tuple[str, bool]]:
             position = match.end()
     pieces.append((text[position:], False))
     return [p for p in pieces if p[0]]
+
+
+class Search:
+    """The index of one store, built on first use; a build the store failed is tried again next time."""
+
+    def __init__(self, store: Store, query: NamedQuery, base: str) -> None:
+        self.store, self.query, self.base = store, query, base
+        self.built: SearchIndex | None = None
+        self.lock = threading.Lock()
+
+    def index(self) -> SearchIndex:
+        with self.lock:
+            if self.built is None:
+                self.built = SearchIndex.build(self.store, self.query, self.base)
+            return self.built
+
+    def search(self, query: str, kinds: tuple[str, ...] = (), limit: int = 1000) -> list[Hit]:
+        return self.index().search(query, kinds, limit)
+
+    def matching_ids(self, query: str, kinds: tuple[str, ...]) -> list[str]:
+        return self.index().matching_ids(query, kinds)
