@@ -18,6 +18,7 @@ $(BIN)/.installed: pyproject.toml
 # browser assets of the web pages (SPARQL editor, charts, API docs, axe-core for the browser tests),
 # pinned in package-lock.json and served from node_modules/; --ignore-scripts: no install-time hooks
 node_modules/.package-lock.json: package.json package-lock.json
+	scripts/install-npm.sh
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
