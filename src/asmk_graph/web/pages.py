@@ -33,7 +33,7 @@ from .search import Search, fold_plain, highlight
 from .templating import WEB_DIR, Links, page_language, render_page, wants_html
 
 PAGES = Namespace("urn:asmk:pages#")
-LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
+NAME_PROPERTIES = {str(p) for p in (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)}
 
 # shown elsewhere on the page (citations) or the same as another property (dcterms:source)
 HIDDEN_OUTGOING = {str(PROV.qualifiedDerivation), str(PROV.wasDerivedFrom)}
@@ -578,7 +578,7 @@ def own_label(rows: list[dict[str, Term | None]], lang: str) -> str | None:
     names = {
         row["o"].lang or "": row["o"].value
         for row in rows
-        if row["p"] and row["o"] and row["p"].value in (str(RDFS.label), str(SKOS.prefLabel), str(FOAF.name))
+        if row["p"] and row["o"] and row["p"].value in NAME_PROPERTIES
     }
     return pick(names, lang)
 
