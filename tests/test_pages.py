@@ -298,3 +298,16 @@ def test_links_map_any_configured_base_to_local_paths() -> None:
     assert links_.href("https://w3id.org/asmk/def#adoptedAt") == "/ontology?lang=en#adoptedAt"
     assert links_.href("http://www.wikidata.org/entity/Q1209") == "http://www.wikidata.org/entity/Q1209"
     assert Links("https://example.org/kg/").href("https://example.org/kg/id/x") == "/id/x"
+
+
+def test_a_list_binds_one_parameter_to_several_values(paths: ProjectPaths) -> None:
+    from rdflib import Literal, URIRef
+
+    from asmk_graph.queries import load_queries
+
+    query = load_queries(paths.queries)["api/resolutions"]
+    both = query.bind({"outcome": Literal("majority")}, {"match": [URIRef("urn:a"), URIRef("urn:b")]})
+    assert 'VALUES (?_outcome) { ("majority") }' in both and "VALUES ?_match { <urn:a> <urn:b> }" in both
+    assert "VALUES ?_match {  }" in query.bind({}, {"match": []})  # matches nothing
+    with pytest.raises(ValueError, match="unknown parameter"):
+        query.bind({}, {"q": []})

@@ -151,7 +151,14 @@
       }
     });
   }
+  var VOCABULARY = "https://w3id.org/asmk/def#";
   function localise() {
+    root.querySelectorAll("a.iri").forEach(function (a) {
+      if (a.href.indexOf(VOCABULARY) === 0) {
+        a.href = "/ontology#" + a.href.substring(VOCABULARY.length); // terms of the vocabulary: its page here
+        a.removeAttribute("target");
+      }
+    });
     var anchors = Array.prototype.filter.call(root.querySelectorAll("a.iri"), function (a) {
       return !a.dataset.iri && a.href.indexOf(base) === 0;
     });
