@@ -48,6 +48,19 @@ def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_check_owl(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .check.owl import OwlCheckFailed, OwlToolsMissing, check_owl
+
+    files = args.files or [paths.ontology, paths.ontology_imports, paths.graph_dir / "asmk.nt"]
+    try:
+        report = check_owl(files, args.ignore_unsupported_datatypes)
+    except (OwlToolsMissing, OwlCheckFailed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    sys.stdout.write(report.text(args.every_axiom))
+    return 0 if report.ok else 1
+
+
 def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
     """The remote store the options name, or None for the embedded default."""
     if not args.endpoint:
@@ -177,6 +190,23 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*", help="RDF files to validate instead of a fresh build")
     v.add_argument("--base", default=DEFAULT_BASE)
     v.set_defaults(func=cmd_validate)
+
+    co = sub.add_parser(
+        "check-owl",
+        help="check that ontology plus graph are OWL 2 DL and consistent",
+        description="Check the union of ontology/asmk.ttl, ontology/imports.ttl and graph/asmk.nt (or the "
+        "given RDF files) against the OWL 2 DL profile (the OWL API's OWL2DLProfile) and for consistency "
+        "(HermiT); print each violation with its axiom, or the axioms that cannot all hold. Exit code 1 "
+        "when the union is not OWL 2 DL or not consistent. Needs Java: scripts/install-owl-tools.sh.",
+    )
+    co.add_argument("files", nargs="*", type=Path, help="RDF files to check instead (read as one ontology)")
+    co.add_argument("--every-axiom", action="store_true", help="list every offending axiom, not one per kind")
+    co.add_argument(
+        "--ignore-unsupported-datatypes",
+        action="store_true",
+        help="let HermiT drop axioms with datatypes outside OWL 2 instead of refusing (the profile still reports them)",
+    )
+    co.set_defaults(func=cmd_check_owl)
 
     q = sub.add_parser(
         "query",
