@@ -61,6 +61,21 @@ def cmd_check_owl(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_model_doc(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .graph.model_doc import render, write_model_doc
+
+    target = args.output or paths.root / "docs" / "model.md"
+    if args.check:
+        current = render(Graph().parse(paths.ontology, format="turtle"))
+        if target.is_file() and target.read_text(encoding="utf-8") == current:
+            return 0
+        print(f"{target} is not current: run asmk-graph model-doc", file=sys.stderr)
+        return 1
+    changed = write_model_doc(paths.ontology, target)
+    print(f"{'wrote' if changed else 'unchanged:'} {target}")
+    return 0
+
+
 def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
     """The remote store the options name, or None for the embedded default."""
     if not args.endpoint:
@@ -207,6 +222,17 @@ def parser() -> argparse.ArgumentParser:
         help="let HermiT drop axioms with datatypes outside OWL 2 instead of refusing (the profile still reports them)",
     )
     co.set_defaults(func=cmd_check_owl)
+
+    md = sub.add_parser(
+        "model-doc",
+        help="write docs/model.md (diagram, mappings, labels) from the ontology",
+        description="Generate docs/model.md from ontology/asmk.ttl: a Mermaid class diagram, the table of "
+        "mappings to Popolo, OParl 1.1, ELI and W3C ORG, and the labels and definitions of every class "
+        "and property. Deterministic; --check only says whether the file is current (exit 1 if not).",
+    )
+    md.add_argument("--output", type=Path, help="where to write (default docs/model.md)")
+    md.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is not current")
+    md.set_defaults(func=cmd_model_doc)
 
     q = sub.add_parser(
         "query",
