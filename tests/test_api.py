@@ -401,8 +401,9 @@ def test_live_uvicorn_protocol_variants(live_server: str) -> None:
     ],
 )
 def test_update_and_service_detection(query: str, status: int | None) -> None:
-    from asmk_graph.web.sparql import check_query
     from fastapi import HTTPException
+
+    from asmk_graph.web.sparql import check_query
 
     if status is None:
         assert check_query(query) == query
