@@ -215,15 +215,25 @@ def run_java(classpath: str, source: Path, args: Sequence[str]) -> list[list[str
     return [[unescape(field) for field in line.split("\t")] for line in done.stdout.decode("utf-8").splitlines()]
 
 
+def java_cache() -> Path:
+    """~/.cache/asmk-graph/java (or under XDG_CACHE_HOME); the temporary directory if that is not writable."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "asmk-graph" / "java"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        cache = Path(tempfile.gettempdir()) / "asmk-graph-java"
+        cache.mkdir(parents=True, exist_ok=True)
+    return cache
+
+
 def compiled(source: Path, classpath: str) -> Path:
     """The source's classes, compiled once per source and classpath into the cache (the runtime's own
     javac module: no JDK needed), so that a check costs one JVM start, not a compilation too."""
     digest = hashlib.sha256(source.read_bytes() + classpath.encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "asmk-graph" / "java"
+    cache = java_cache()
     target = cache / f"{source.stem}-{digest}"
     if (target / f"{source.stem}.class").is_file():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=cache, prefix=".building-"))
     javac = [java(), "-m", "jdk.compiler/com.sun.tools.javac.Main", "-nowarn", "-d", str(building)]
     done = subprocess.run([*javac, "-cp", classpath, str(source)], capture_output=True, timeout=JAVA_TIMEOUT)
