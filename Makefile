@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint virtuoso owl-tools
+.PHONY: install serve build test lint virtuoso owl-tools jena
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ virtuoso:
 
 owl-tools:
 	scripts/install-owl-tools.sh
+
+# Debian's Apache Jena, for benchmarks/bench_shacl.py only (the tests do not need it)
+jena:
+	scripts/install-jena.sh
 
 test: lint virtuoso owl-tools
 	$(BIN)/python -m pytest
