@@ -1,13 +1,13 @@
 # The two commands a newcomer needs:
 #   make serve   install into .venv, build graph/ from data/, serve the API on 127.0.0.1:8000
-#   make test    install (with Debian's Virtuoso for the SPARQL-server tests and Debian's chromium
-#                for the browser tests), lint (ruff), type-check (mypy), run the tests (pytest)
-#                on the embedded store and on Virtuoso
+#   make test    install (with Debian's Virtuoso for the SPARQL-server tests, Java and the OWL API
+#                for the OWL 2 DL check, Debian's chromium for the browser tests), lint (ruff),
+#                type-check (mypy), run the tests (pytest) on the embedded store and on Virtuoso
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint virtuoso chromium jena
+.PHONY: install serve build test lint virtuoso owl-tools chromium jena
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ lint: install
 virtuoso:
 	scripts/install-virtuoso.sh
 
+owl-tools:
+	scripts/install-owl-tools.sh
+
 chromium:
 	scripts/install-chromium.sh
 
@@ -44,5 +47,5 @@ chromium:
 jena:
 	scripts/install-jena.sh
 
-test: lint virtuoso chromium
+test: lint virtuoso owl-tools chromium
 	$(BIN)/python -m pytest
