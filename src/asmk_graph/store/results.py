@@ -11,10 +11,11 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import Graph
+if TYPE_CHECKING:  # not imported at run time: query workers use this module and start faster without rdflib
+    from rdflib import Graph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -69,8 +70,8 @@ class Answer:
 
 
 class TooManyRows(ValueError):
-    def __init__(self, max_rows: int) -> None:
-        super().__init__(f"the result has more than {max_rows} rows; add a LIMIT or page with OFFSET")
+    def __init__(self, max_rows: int, what: str = "rows") -> None:
+        super().__init__(f"the result has more than {max_rows} {what}; add a LIMIT or page with OFFSET")
 
 
 def capped(rows: Any, max_rows: int | None) -> list[Any]:
@@ -81,6 +82,11 @@ def capped(rows: Any, max_rows: int | None) -> list[Any]:
         if max_rows is not None and len(out) > max_rows:
             raise TooManyRows(max_rows)
     return out
+
+
+class AnswerTooLarge(ValueError):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"the answer is larger than {max_bytes} bytes; add a LIMIT or page with OFFSET")
 
 
 def term_from_json(binding: dict[str, str]) -> Term:
