@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -59,29 +60,19 @@ def test_bulk_loader_errors_leave_the_graph_as_it_was(virtuoso: VirtuosoServer, 
     assert count_triples(virtuoso.endpoint, graph, None, 30) == real_count
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "asmk_graph.cli", "--root", str(ROOT), "load", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
 
 
 def test_cli_loads_by_graph_store_protocol(virtuoso: VirtuosoServer) -> None:
     graph = TEST_GRAPH + "-gsp"
-    done = cli(
-        "--endpoint",
-        virtuoso.endpoint,
-        "--graph",
-        graph,
-        "--method",
-        "gsp",
-        "--gsp-url",
-        virtuoso.gsp_url,
-        "--user",
-        "dba",
-        "--password",
-        "dba",
-        "--auth",
-        "digest",
-    )
+    options = ["--endpoint", virtuoso.endpoint, "--graph", graph, "--method", "gsp", "--gsp-url", virtuoso.gsp_url]
+    options += ["--user", "dba", "--auth", "digest"]
+    # Virtuoso's PUT is not atomic: refused unless the operator accepts that (issue 9)
+    refused = cli(*options, env={"ASMK_PASSWORD": "dba"})
+    assert refused.returncode == 3 and "not atomic" in refused.stderr and "--method virtuoso" in refused.stderr
+    done = cli(*options, "--allow-non-atomic", env={"ASMK_PASSWORD": "dba"})  # the password never on argv
     assert done.returncode == 0, done.stderr
     assert f"into <{graph}>" in done.stdout
     loaded = int(done.stdout.split()[1])
@@ -93,6 +84,16 @@ def test_cli_load_errors_name_the_problem(virtuoso: VirtuosoServer) -> None:
     assert bad_iri.returncode == 3 and "'not an iri' is not an absolute http(s) IRI" in bad_iri.stderr
     no_isql = cli("--endpoint", virtuoso.endpoint, "--method", "virtuoso")
     assert no_isql.returncode == 3 and "--isql HOST:PORT" in no_isql.stderr
-    refused = cli("--endpoint", virtuoso.endpoint, "--graph", TEST_GRAPH + "-x", "--gsp-url", virtuoso.gsp_url)
+    refused = cli(
+        "--endpoint",
+        virtuoso.endpoint,
+        "--graph",
+        TEST_GRAPH + "-x",
+        "--gsp-url",
+        virtuoso.gsp_url,
+        "--allow-non-atomic",
+    )
     assert refused.returncode == 3 and "answered HTTP 401" in refused.stderr  # no credentials given
+    on_argv = cli("--endpoint", virtuoso.endpoint, "--password", "secret-on-argv")
+    assert on_argv.returncode == 2 and "visible to every user" in on_argv.stderr and "ASMK_PASSWORD" in on_argv.stderr
     assert httpx.get(virtuoso.endpoint, params={"query": "ASK {}"}).status_code == 200

@@ -5,68 +5,26 @@ socket FD in framed messages: small JSON headers (never pickle: this process run
 and raw answer bytes. Before it reads any query it puts itself in a sandbox (sandbox.py): no
 network, a memory cap, a lower priority, death with its parent.
 
-The answer is written here with Oxigraph's own writers, capped in rows (triples for CONSTRUCT
-and DESCRIBE) and in bytes, so the server process never parses or re-serialises a large result:
-it passes bytes through. A SELECT is written as TSV first, where one line is one row, so the
-row cap is exact whatever the format; other result formats are converted from that TSV.
+The answer is written here with Oxigraph's own writers (results.py), capped in rows (triples
+for CONSTRUCT and DESCRIBE) and in bytes, so the server process never parses or re-serialises
+a large result: it passes bytes through.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
-from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from .results import RESULT_WRITERS, Answer, AnswerTooLarge, TooManyRows
+from .results import AnswerTooLarge, TooManyRows, write_boolean, write_graph, write_solutions
 from .sandbox import die_with_parent, isolate_network, limit_memory, lower_priority
 
 CHUNK = 1 << 18
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-RESULT_WRITER_NAMES = dict(zip(RESULT_FORMATS, ("json", "xml", "csv", "tsv"), strict=True))
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-
-
-class CappedBuffer(io.BytesIO):
-    """Collects what a writer writes; AnswerTooLarge past max_bytes, TooManyRows past max_lines lines."""
-
-    def __init__(self, max_bytes: int, max_lines: int | None = None, rows: int = 0) -> None:
-        super().__init__()
-        self.lines = 0
-        self.max_bytes, self.max_lines, self.rows = max_bytes, max_lines, rows
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        if self.tell() + len(chunk) > self.max_bytes:
-            raise AnswerTooLarge(self.max_bytes)
-        if self.max_lines is not None:
-            self.lines += chunk.count(b"\n")
-            if self.lines > self.max_lines:
-                raise TooManyRows(self.rows)
-        return super().write(chunk)
-
-
-def capped_triples(triples: Iterator[ox.Triple], max_triples: int) -> Iterator[ox.Triple]:
-    for count, triple in enumerate(triples, 1):
-        if count > max_triples:
-            raise TooManyRows(max_triples, "triples")
-        yield triple
 
 
 def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -75,24 +33,12 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     result = store.query(request["query"])
     if isinstance(result, ox.QueryTriples) != (request["form"] == "graph"):
         raise ValueError("could not tell the query form (SELECT, ASK, CONSTRUCT, DESCRIBE) before running it")
-    kind = (
-        "ask" if isinstance(result, ox.QueryBoolean) else "graph" if isinstance(result, ox.QueryTriples) else "select"
-    )
-    if isinstance(result, ox.QueryBoolean):  # written like the remote store's answers (our writers)
-        body = RESULT_WRITERS[RESULT_WRITER_NAMES[media]](Answer("ask", boolean=bool(result)))
+    if isinstance(result, ox.QueryBoolean):
+        kind, body = "ask", write_boolean(bool(result), media)
     elif isinstance(result, ox.QueryTriples):
-        buffer = CappedBuffer(max_bytes)
-        prefixes = request["prefixes"] if media in ("text/turtle", "application/rdf+xml") else None
-        ox.serialize(capped_triples(result, max_rows), buffer, GRAPH_FORMATS[media], prefixes=prefixes)
-        body = buffer.getvalue()
+        kind, body = "graph", write_graph(result, media, max_rows, max_bytes, request["prefixes"])
     else:
-        kind, tsv = "select", CappedBuffer(max_bytes, max_lines=max_rows + 1, rows=max_rows)  # + the header line
-        result.serialize(tsv, ox.QueryResultsFormat.TSV)
-        body = tsv.getvalue()
-        if media != "text/tab-separated-values":
-            out = CappedBuffer(max_bytes)
-            ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(out, RESULT_FORMATS[media])
-            body = out.getvalue()
+        kind, body = "select", write_solutions(result, media, max_rows, max_bytes)
     return {"status": 200, "kind": kind, "media": media, "length": len(body)}, body
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import Graph, URIRef
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
@@ -24,9 +25,10 @@ from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import payload
 from ..store.stores import OxigraphStore, Store, StoreError
+from .limits import Limits, guard
 from .linked_data import OFFERED, negotiate, render
 from .rest import rest_router
-from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
+from .sparql import EmbeddedRunner, RemoteRunner, Runner, sparql_router
 
 DUMP_MEDIA = {
     ".ttl": "text/turtle",
@@ -35,6 +37,7 @@ DUMP_MEDIA = {
     ".jsonld": "application/ld+json",
 }
 RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def create_app(
@@ -44,17 +47,27 @@ def create_app(
     max_rows: int = 10000,
     workers: int = 2,
     base: str = DEFAULT_BASE,
+    public_url: str = DEFAULT_PUBLIC_URL,
+    limits: Limits | None = None,
+    start_workers: bool = False,
 ) -> FastAPI:
     """store: None for the embedded Oxigraph store loaded from graph/, else e.g. a store.RemoteStore.
 
-    query_timeout, max_rows and workers apply to user-supplied queries at /sparql.
+    query_timeout, max_rows and workers apply to user-supplied queries at /sparql (workers: query
+    processes on the embedded store, concurrent queries on a remote one); limits bound the rest.
+    public_url: where clients reach this service; links are built from it, never from the Host header.
+    start_workers: start the query workers with the application instead of on the first query.
     """
+    limits = limits or Limits()
+    public_url = public_url.rstrip("/")
     runner: Runner
     if store is None:
         embedded = OxigraphStore.from_project(paths)
-        store, runner = embedded, LazyWorkers(embedded.files, workers)
+        store, runner = embedded, EmbeddedRunner(embedded.files, workers, limits)
+        if start_workers:
+            runner.start()
     else:
-        runner = ThreadRunner(store)
+        runner = RemoteRunner(store, workers, limits.max_waiting)
     queries = load_queries(paths.queries)
     dump_triples = len(store) if isinstance(store, OxigraphStore) else payload(paths)[1]
 
@@ -68,31 +81,30 @@ def create_app(
         lifespan=lifespan,
         title="ASMK knowledge graph",
         version=__version__,
-        description="Linked data of the Arbeits- und Sozialministerkonferenz: REST, SPARQL, dumps. "
-        f"Store: {store.description}.",
+        description="Linked data of the Arbeits- und Sozialministerkonferenz: REST, SPARQL, dumps.",
     )
+    guard(app, limits.max_body, public_url)
     app.state.store, app.state.runner = store, runner
 
     @app.exception_handler(StoreError)
     async def store_failed(request: Request, exc: StoreError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
-    app.include_router(rest_router(store, queries))
-    app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows))
+    app.include_router(rest_router(store, queries, public_url))
+    app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows, limits, public_url))
     add_linked_data(app, store, queries, paths, base)
     add_dumps(app, paths.graph_dir)
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, object]:
-        """Whether the store answers (503/504 with the reason when not), and whether it holds
-        exactly as many triples as the dumps served here ("mismatch": reload it with asmk-graph load)."""
-        triples = store.select(queries["api/count"].text)[0]["triples"]
-        return {
-            "status": "ok" if triples == dump_triples else "mismatch",
-            "store": store.description,
-            "triples": triples,
-            "dumpTriples": dump_triples,
-        }
+    async def health() -> JSONResponse:
+        """Whether the store answers (503/504 with the reason when not), whether it holds exactly as
+        many triples as the dumps served here ("mismatch": reload it with asmk-graph load), and the
+        state of the /sparql query workers ("degraded" when they cannot be started). 503 unless "ok"."""
+        rows = await run_in_threadpool(store.select, queries["api/count"].text)
+        triples, queries_state = rows[0]["triples"], runner.health()
+        status = "mismatch" if triples != dump_triples else "degraded" if queries_state["degraded"] else "ok"
+        body = {"status": status, "store": store.description, "triples": triples, "dumpTriples": dump_triples}
+        return JSONResponse({**body, "queries": queries_state}, status_code=200 if status == "ok" else 503)
 
     @app.get("/", include_in_schema=False)
     def index() -> JSONResponse:
