@@ -62,16 +62,18 @@ def send(conn: Connection, header: dict[str, Any], body: bytes = b"") -> None:
 
 def serve(conn: Connection) -> None:
     config = json.loads(conn.recv_bytes())
+    step = "taking the network away"
     try:
         isolation = isolate_network()
         limit_memory(config["memory"])
         lower_priority()
         store = ox.Store()
         for path in map(Path, config["files"]):
+            step = f"loading {path}"
             fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
             store.bulk_load(path=str(path), format=fmt)
     except BaseException as exc:
-        send(conn, {"status": "failed", "message": f"{type(exc).__name__}: {exc}"})
+        send(conn, {"status": "failed", "message": f"{step}: {type(exc).__name__}: {exc}"})
         return
     send(conn, {"status": "ready", "isolation": isolation, "triples": len(store)})
     while True:
