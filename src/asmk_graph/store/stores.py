@@ -11,6 +11,7 @@ down 503, too slow 504, answering something unreadable 502.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -162,6 +163,9 @@ class OxigraphStore(Store):
 # --- remote --------------------------------------------------------------------------------
 
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+# Virtuoso answers HTTP 500 also for errors of the query (SQL states of class 22 data, 37 syntax,
+# 42 access; RDFxx): those are the client's fault, not the endpoint's
+QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
 CHUNK = 1 << 16
 
 
@@ -177,6 +181,10 @@ def split_credentials(endpoint: str) -> tuple[str, str | None, str | None]:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), user, password
 
 
+# Virtuoso names blank nodes "nodeID://b123" in JSON results, which is no valid blank node label
+VIRTUOSO_BNODE = re.compile(rb'("type": "bnode", "value": ")nodeID://')
+
+
 @dataclass(frozen=True)
 class Fetched:
     """An endpoint's answer as it came: media type and body bytes."""
@@ -185,6 +193,31 @@ class Fetched:
     body: bytes
     query_type: str
     truncated_at: str | None
+    endpoint: str
+
+    def solutions(self) -> ox.QuerySolutions:
+        """A SELECT answer as Oxigraph's stream (parsed in Rust, not into Python objects)."""
+        try:
+            parsed = ox.parse_query_results(VIRTUOSO_BNODE.sub(rb"\1", self.body), ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise self._unreadable(exc) from exc
+        if not isinstance(parsed, ox.QuerySolutions):
+            raise BadEndpointAnswer(f"{self.endpoint} answered a boolean to a SELECT query")
+        return parsed
+
+    def triples(self) -> list[ox.Triple]:
+        """A CONSTRUCT/DESCRIBE answer (N-Triples or Turtle) as Oxigraph triples."""
+        fmt = ox.RdfFormat.N_TRIPLES if self.media in ("application/n-triples", "text/plain") else ox.RdfFormat.TURTLE
+        try:
+            return [quad.triple for quad in ox.parse(self.body, fmt)]
+        except (SyntaxError, ValueError) as exc:
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> BadEndpointAnswer:
+        return BadEndpointAnswer(
+            f"{self.endpoint} answered something that is not a SPARQL result ({self.media or 'no content type'}): "
+            f"{type(exc).__name__}: {str(exc)[:200]}"
+        )
 
 
 class RemoteStore(Store):
@@ -222,7 +255,7 @@ class RemoteStore(Store):
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters; Accept alone decides
         wrapper.setQuery(query)
-        wrapper.setTimeout(max(1, int(timeout + 0.999)))  # urllib socket timeout: connect and each read
+        wrapper.setTimeout(max(0.1, timeout))  # type: ignore[arg-type]  # urllib's socket timeout takes a float
         wrapper.addParameter("timeout", str(max(1, int(timeout * 1000))))  # the server's own query limit
         if self.default_graph:
             wrapper.addDefaultGraph(self.default_graph)
@@ -260,7 +293,12 @@ class RemoteStore(Store):
             raise EndpointTimeout(
                 f"{self.endpoint} ran out of time and sent a partial answer (X-SQL-State: {partial}); refused"
             )
-        return Fetched(media, body, wrapper.queryType or "", truncated_at)
+        if truncated_at is not None:  # Virtuoso's ResultSetMaxRows cut the answer short
+            raise BadEndpointAnswer(
+                f"{self.endpoint} truncated the result at {truncated_at} rows (Virtuoso: raise "
+                "[SPARQL] ResultSetMaxRows above the API's row cap)"
+            )
+        return Fetched(media, body, wrapper.queryType or "", truncated_at, self.endpoint)
 
     def answer(
         self, query: str, max_rows: int | None = None, timeout: float | None = None, max_bytes: int | None = None
@@ -268,7 +306,7 @@ class RemoteStore(Store):
         fetched = self.fetch(query, timeout, max_bytes)
         if fetched.query_type == "ASK":
             return self._ask(fetched.body)
-        return self._parse(fetched.body, fetched.media, max_rows, fetched.truncated_at)
+        return self._parse(fetched.body, fetched.media, max_rows)
 
     def _ask(self, body: bytes) -> Answer:
         """Virtuoso answers ASK in JSON as a one-row SELECT of ?__ASK_RETVAL (1/0) instead of a boolean."""
@@ -300,11 +338,11 @@ class RemoteStore(Store):
 
     def _refusal(self, exc: SPARQLWrapperException) -> StoreError:
         message = str(exc).strip()
-        if type(exc).__name__ == "QueryBadFormed":
-            return QueryError(f"query error (from the endpoint): {message}")
+        if type(exc).__name__ == "QueryBadFormed" or QUERY_FAULT.search(message):
+            return QueryError(f"query error (from the endpoint): {message[:2000]}")
         return BadEndpointAnswer(f"{self.endpoint} failed: {message[:500]}")
 
-    def _parse(self, body: bytes, media: str, max_rows: int | None, truncated_at: str | None) -> Answer:
+    def _parse(self, body: bytes, media: str, max_rows: int | None) -> Answer:
         try:
             if media in ("application/n-triples", "text/plain", "text/turtle", "application/turtle"):
                 fmt = "nt" if media in ("application/n-triples", "text/plain") else "turtle"
@@ -319,9 +357,4 @@ class RemoteStore(Store):
             capped(answer.rows, max_rows)
         except TooManyRows as exc:
             raise QueryError(str(exc)) from exc
-        if truncated_at is not None:  # Virtuoso's ResultSetMaxRows cut the answer short
-            raise BadEndpointAnswer(
-                f"{self.endpoint} truncated the result at {truncated_at} rows (Virtuoso: raise "
-                "[SPARQL] ResultSetMaxRows above the API's row cap)"
-            )
         return answer

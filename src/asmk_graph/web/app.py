@@ -24,7 +24,7 @@ from ..namespaces import DEFAULT_BASE
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import payload
-from ..store.stores import OxigraphStore, Store, StoreError
+from ..store.stores import OxigraphStore, RemoteStore, Store, StoreError
 from .limits import Limits, guard
 from .linked_data import OFFERED, negotiate, render
 from .rest import rest_router
@@ -66,8 +66,10 @@ def create_app(
         store, runner = embedded, EmbeddedRunner(embedded.files, workers, limits)
         if start_workers:
             runner.start()
-    else:
+    elif isinstance(store, RemoteStore):
         runner = RemoteRunner(store, workers, limits.max_waiting)
+    else:
+        raise TypeError(f"user queries run on the embedded store or a RemoteStore, not {type(store).__name__}")
     queries = load_queries(paths.queries)
     dump_triples = len(store) if isinstance(store, OxigraphStore) else payload(paths)[1]
 

@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -32,12 +31,13 @@ from ..store.queueing import Deadline, Handout, QueueFull
 from ..store.results import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
-    RESULT_WRITERS,
+    AnswerTooLarge,
     TooManyRows,
     write_boolean,
     write_graph,
+    write_solutions,
 )
-from ..store.stores import BadEndpointAnswer, EndpointTimeout, QueryError, RemoteStore, Store
+from ..store.stores import EndpointTimeout, QueryError, RemoteStore, Store
 from .limits import Limits, arrival
 from .linked_data import OFFERED, negotiate, render
 from .query_check import READ_ONLY, QueryRefused, check_query
@@ -113,9 +113,13 @@ async def _once(body: bytes) -> AsyncIterator[bytes]:
 
 
 class RemoteRunner:
-    """A remote store: at most `size` queries at once, each in a thread that ends by the deadline."""
+    """A remote store: at most `size` queries at once, each in a thread that ends by the deadline.
 
-    def __init__(self, store: Store, size: int, max_waiting: int) -> None:
+    The endpoint's answer is converted by Oxigraph (results.write_solutions / write_graph), with
+    the same row and byte caps as on the embedded store, never built as Python objects.
+    """
+
+    def __init__(self, store: RemoteStore, size: int, max_waiting: int) -> None:
         self.store, self.size = store, size
         self.slots: Handout[int] = Handout(max_waiting or 2 * size)
         for slot in range(size):
@@ -130,40 +134,34 @@ class RemoteRunner:
             raise WorkerError(503, f"no query slot became free within the {deadline.limit:g} s limit", 1) from None
         future = asyncio.get_running_loop().run_in_executor(None, self._answer, request, deadline, slot)
         future.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved if abandoned
-        body = await asyncio.shield(future)  # a cancelled request leaves the thread to end by the deadline
+        try:  # a cancelled or late request leaves the thread to end on its own (it has the same deadline)
+            async with asyncio.timeout(deadline.remaining()):
+                body = await asyncio.shield(future)
+        except TimeoutError:
+            raise EndpointTimeout(self._late(deadline)) from None
         return Reply(request.media, len(body), _once(body))
+
+    def _late(self, deadline: Deadline) -> str:
+        return (
+            f"{self.store.endpoint} did not answer within {deadline.limit:g} s (the query's time limit, counted "
+            "from its arrival)"
+        )
 
     def _answer(self, request: UserQuery, deadline: Deadline, slot: int) -> bytes:
         """Runs in a thread; the slot is free again only when the store call has ended."""
         try:
             timeout = max(0.1, deadline.remaining())
-            if request.form == "graph" and isinstance(self.store, RemoteStore):
-                fetched = self.store.fetch(request.query, timeout, request.max_bytes)
-                if fetched.truncated_at is not None:
-                    raise BadEndpointAnswer(f"{self.store.endpoint} truncated the result at {fetched.truncated_at}")
-                fmt = ox.RdfFormat.N_TRIPLES if fetched.media in ("application/n-triples", "text/plain") else None
-                try:
-                    triples = ox.parse(fetched.body, fmt or ox.RdfFormat.TURTLE)
-                    return write_graph(triples, request.media, request.max_rows, request.max_bytes, PREFIX_IRIS)
-                except SyntaxError as exc:
-                    raise BadEndpointAnswer(f"{self.store.endpoint} answered unreadable RDF: {exc}") from exc
-            answer = self.store.answer(request.query, request.max_rows, timeout, request.max_bytes)
-            if answer.kind == "ask":
-                return write_boolean(answer.boolean, request.media)
-            if answer.kind != "select":
-                raise QueryError("could not tell the query form (SELECT, ASK, CONSTRUCT, DESCRIBE) before running it")
-            body = RESULT_WRITERS[next(n for n, m in RESULT_MEDIA.items() if m == request.media)](answer)
-            if len(body) > request.max_bytes:
-                raise QueryError(f"the answer is larger than {request.max_bytes} bytes; add a LIMIT")
-            return body
-        except TooManyRows as exc:
+            if request.form == "ask":
+                return write_boolean(self.store.answer(request.query, None, timeout).boolean, request.media)
+            fetched = self.store.fetch(request.query, timeout, request.max_bytes)
+            if request.form == "graph":
+                triples = fetched.triples()
+                return write_graph(triples, request.media, request.max_rows, request.max_bytes, PREFIX_IRIS)
+            return write_solutions(fetched.solutions(), request.media, request.max_rows, request.max_bytes)
+        except (TooManyRows, AnswerTooLarge) as exc:
             raise QueryError(str(exc)) from exc
         except EndpointTimeout as exc:  # name the query's time limit, not the part of it that was left
-            endpoint = getattr(self.store, "endpoint", "the store")
-            raise EndpointTimeout(
-                f"{endpoint} did not answer within {deadline.limit:g} s (the query's time limit, counted from "
-                f"its arrival): {exc}"
-            ) from exc
+            raise EndpointTimeout(f"{self._late(deadline)}: {exc}") from exc
         finally:
             self.slots.put(slot)
 
