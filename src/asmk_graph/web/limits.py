@@ -98,14 +98,11 @@ class RequestGuard:
 
         announced = dict(scope.get("headers", [])).get(b"content-length")
         if announced is not None and (not announced.isdigit() or int(announced) > self.max_body):
-            body = json.dumps({"detail": BodyTooLarge(self.max_body).detail}).encode()
-            await send_secured(
-                {
-                    "type": "http.response.start",
-                    "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-                }
-            )
+            problem = {"type": "about:blank", "title": "Content Too Large", "status": 413}  # as web/errors.py writes
+            problem |= {"detail": BodyTooLarge(self.max_body).detail, "instance": path}
+            body = json.dumps(problem).encode()
+            headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+            await send_secured({"type": "http.response.start", "status": 413, "headers": headers})
             return await send_secured({"type": "http.response.body", "body": body})
 
         received = 0
