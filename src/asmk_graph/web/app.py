@@ -102,7 +102,7 @@ def create_app(
     app.include_router(rest_router(store, queries, search, public_url))
     app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows, limits, public_url))
     app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
-    add_linked_data(app, store, queries, paths, base, pages)
+    add_linked_data(app, store, queries, paths, base, pages, public_url)
     add_dumps(app, paths.graph_dir)
     add_static(app, paths)
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
@@ -135,7 +135,13 @@ RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
 
 
 def add_linked_data(
-    app: FastAPI, store: Store, queries: dict[str, NamedQuery], paths: ProjectPaths, base: str, pages: Pages
+    app: FastAPI,
+    store: Store,
+    queries: dict[str, NamedQuery],
+    paths: ProjectPaths,
+    base: str,
+    pages: Pages,
+    public_url: str,
 ) -> None:
 
     @app.get("/id/{path:path}", tags=["linked data"])
@@ -156,7 +162,7 @@ def add_linked_data(
             if len(graph) == 0:
                 raise HTTPException(404, f"no resource {iri}")
             response = rdf_response(graph, request, str(iri), {}, media)
-        response.headers["Link"] = alternate_links(f"{request.base_url}id/{path}", media)
+        response.headers["Link"] = alternate_links(f"{public_url}/id/{path}", media)  # never from the Host header
         return response
 
     static = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}

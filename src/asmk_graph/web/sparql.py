@@ -150,6 +150,7 @@ class RemoteRunner:
 
     def _answer(self, request: UserQuery, deadline: Deadline, slot: int) -> bytes:
         """Runs in a thread; the slot is free again only when the store call has ended."""
+        refused = None
         try:
             timeout = max(0.1, deadline.remaining())
             if request.form == "ask":
@@ -160,11 +161,14 @@ class RemoteRunner:
                 return write_graph(triples, request.media, request.max_rows, request.max_bytes, PREFIX_IRIS)
             return write_solutions(fetched.solutions(), request.media, request.max_rows, request.max_bytes)
         except (TooManyRows, AnswerTooLarge) as exc:
-            raise QueryError(str(exc)) from exc
+            # raised below, outside this block: a traceback that kept the writer's frame would carry
+            # Oxigraph's result stream to the event loop's thread, which may not drop it
+            refused = str(exc)
         except EndpointTimeout as exc:  # name the query's time limit, not the part of it that was left
             raise EndpointTimeout(f"{self._late(deadline)}: {exc}") from exc
         finally:
             self.slots.put(slot)
+        raise QueryError(refused)
 
     def health(self) -> dict[str, Any]:
         return {"size": self.size, "free": self.slots.available, "waiting": self.slots.waiting, "degraded": False}
