@@ -83,6 +83,8 @@ def validate_graph(data: Graph, ontology: Graph, shapes: Graph) -> Report:
         raise ValueError(f"SHACL validation could not run: {_text_report}")
     results = []
     for result in results_graph.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, result) in results_graph:  # why a sh:node/sh:or failed, not a result of its own
+            continue
         severity = str(results_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         results.append(
             ShapeResult(

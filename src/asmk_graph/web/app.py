@@ -24,6 +24,7 @@ from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import payload
 from ..store.stores import OxigraphStore, Store, StoreError
+from .catalog import catalog_router
 from .linked_data import OFFERED, negotiate, render
 from .rest import rest_router
 from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
@@ -80,6 +81,7 @@ def create_app(
     app.include_router(rest_router(store, queries))
     app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows))
     add_linked_data(app, store, queries, paths, base)
+    app.include_router(catalog_router(paths.graph_dir))
     add_dumps(app, paths.graph_dir)
 
     @app.get("/health", tags=["service"])
@@ -103,6 +105,8 @@ def create_app(
                 "sparql": "/sparql",
                 "linkedData": ["/id/", "/ontology", "/shapes"],
                 "dumps": [f"/dumps/{n}" for n in DUMP_NAMES],
+                "catalog": "/catalog",
+                "void": "/.well-known/void",
                 "docs": "/docs",
                 "health": "/health",
             }

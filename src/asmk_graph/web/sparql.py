@@ -15,7 +15,7 @@ from typing import Protocol
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from ..queries import NamedQuery
 from ..store.results import RESULT_WRITERS, Answer
@@ -157,6 +157,9 @@ def service_description(endpoint: str, triples: int | None, timeout: float, max_
         f"{timeout:g} s (503); answers of more than {max_rows} rows are refused (400), page with LIMIT/OFFSET."
     )
     g.add((service, DCTERMS.description, Literal(limits, lang="en")))
+    site = endpoint.removesuffix("sparql")  # the catalogue and VoID description sit beside the endpoint
+    for document in ("catalog", ".well-known/void"):
+        g.add((service, RDFS.seeAlso, URIRef(site + document)))
     return g
 
 
