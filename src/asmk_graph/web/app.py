@@ -26,6 +26,7 @@ from ..store.load import payload
 from ..store.stores import OxigraphStore, Store, StoreError
 from .catalog import catalog_router
 from .linked_data import OFFERED, negotiate, render
+from .reconcile import reconcile_router
 from .rest import rest_router
 from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
 
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows))
     add_linked_data(app, store, queries, paths, base)
     app.include_router(catalog_router(paths.graph_dir))
+    app.include_router(reconcile_router(store, queries, base))
     add_dumps(app, paths.graph_dir)
 
     @app.get("/health", tags=["service"])
@@ -107,6 +109,7 @@ def create_app(
                 "dumps": [f"/dumps/{n}" for n in DUMP_NAMES],
                 "catalog": "/catalog",
                 "void": "/.well-known/void",
+                "reconcile": "/reconcile",
                 "docs": "/docs",
                 "health": "/health",
             }
