@@ -80,7 +80,7 @@ def test_persons_bodies_sources(client: TestClient) -> None:
     bodies = {b["name"]: b for b in client.get("/api/bodies").json()["items"]}
     assert bodies["Länderausschuss für Arbeitsschutz und Sicherheitstechnik"]["relation"] == "engagedIn"
     sources = client.get("/api/sources").json()
-    assert sources["total"] == 9
+    assert sources["total"] == 10  # 9 in sources.yaml, 1 in external-ids.yaml
 
 
 def test_sparql_protocol(client: TestClient) -> None:
@@ -401,8 +401,9 @@ def test_live_uvicorn_protocol_variants(live_server: str) -> None:
     ],
 )
 def test_update_and_service_detection(query: str, status: int | None) -> None:
-    from asmk_graph.web.sparql import check_query
     from fastapi import HTTPException
+
+    from asmk_graph.web.sparql import check_query
 
     if status is None:
         assert check_query(query) == query

@@ -154,8 +154,15 @@ def test_numbers_and_constraints_decide(client: TestClient) -> None:
             "right-land": {"query": "Drese", "type": "Person", "properties": [{"pid": "land", "v": "MV"}]},
             "year": {"query": "Minijobs", "type": "Resolution", "properties": [{"pid": "year", "v": 2025}]},
             "nobody": {"query": "Olaf Scholz", "type": "Person"},
+            "meeting": {
+                "query": "Pflegeversicherung",
+                "type": "Resolution",
+                "properties": [{"pid": "meeting", "v": "97. ASMK"}],
+            },
         },
     )
+    assert results["meeting"]["result"][0]["id"] == "resolution/97/pflegeversicherung"
+    assert {"id": "meeting", "value": True} in results["meeting"]["result"][0]["features"]
     assert results["other-number"]["result"] == [] and results["nobody"]["result"] == []
     wrong = results["wrong-land"]["result"][0]
     assert wrong["match"] is False and {"id": "land", "value": False} in wrong["features"]

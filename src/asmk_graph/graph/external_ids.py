@@ -3,7 +3,8 @@
 The link property says how sure the identity is (owl:sameAs, skos:exactMatch, skos:closeMatch);
 the entity names the source document that gives the identifier (dcterms:source and
 prov:wasDerivedFrom, as for the Länder codes taken from code lists), and that source document is
-described like every other: title, kind, address, and a note on its date.
+described like the code lists the Länder codes come from: title, kind (code list), address, and a
+note on its date.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def add_external_ids(graph: Graph, external: ExternalIds, ids: Ids) -> None:
         graph.add((node, RDFS.label, Literal(doc.title, lang="de")))
         graph.add((node, DCTERMS.title, Literal(doc.title, lang="de")))
         graph.add((node, DCTERMS.identifier, Literal(doc.id)))
-        graph.add((node, DCTERMS.type, ASMK["web-page"]))
+        graph.add((node, DCTERMS.type, ASMK["code-list"]))  # a table of identifiers, like the other code lists
         graph.add((node, DCTERMS.description, Literal(doc.says, lang="en")))
         graph.add((node, ASMK.dateNote, Literal(doc.date_note, lang="de")))
         graph.add((node, FOAF.page, URIRef(doc.url)))

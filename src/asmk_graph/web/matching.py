@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -396,7 +396,11 @@ class Property:
             return False
         text = fold(str(wanted))
         for v in values:
-            have = v.id if isinstance(v, Ref) else v
+            if isinstance(v, Ref):  # another entity, given by its id or by (a form of) its name
+                if text in {fold(v.id), fold(v.name)} or similarity(text, fold(v.name)) >= 85:
+                    return True
+                continue
+            have = v
             if isinstance(have, int) or text.isdigit():
                 if text == str(have):
                     return True
@@ -517,5 +521,8 @@ def suggest(index: Index, prefix: str, types: list[str], limit: int, offset: int
 def prefix_filter(items: Iterable[tuple[str, str]], prefix: str) -> list[tuple[str, str]]:
     """(id, name) pairs whose id or name starts with the folded prefix (all when it is empty)."""
     folded = fold(prefix)
-    match: Callable[[str], bool] = lambda text: fold(text).startswith(folded) or f" {folded}" in f" {fold(text)}"  # noqa: E731
-    return [(i, n) for i, n in items if not folded or match(i) or match(n)]
+
+    def starts(text: str) -> bool:
+        return fold(text).startswith(folded) or f" {folded}" in f" {fold(text)}"
+
+    return [(i, n) for i, n in items if not folded or starts(i) or starts(n)]
