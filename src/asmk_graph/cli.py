@@ -48,6 +48,34 @@ def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0 if report.conforms else 1
 
 
+def cmd_check_owl(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .check.owl import OwlCheckFailed, OwlToolsMissing, check_owl
+
+    files = args.files or [paths.ontology, paths.ontology_imports, paths.graph_dir / "asmk.nt"]
+    try:
+        report = check_owl(files, args.ignore_unsupported_datatypes)
+    except (OwlToolsMissing, OwlCheckFailed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    sys.stdout.write(report.text(args.every_axiom))
+    return 0 if report.ok else 1
+
+
+def cmd_model_doc(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .graph.model_doc import render, write_model_doc
+
+    target = args.output or paths.root / "docs" / "model.md"
+    if args.check:
+        current = render(Graph().parse(paths.ontology, format="turtle"))
+        if target.is_file() and target.read_text(encoding="utf-8") == current:
+            return 0
+        print(f"{target} is not current: run asmk-graph model-doc", file=sys.stderr)
+        return 1
+    changed = write_model_doc(paths.ontology, target)
+    print(f"{'wrote' if changed else 'unchanged:'} {target}")
+    return 0
+
+
 def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
     """The remote store the options name, or None for the embedded default."""
     if not args.endpoint:
@@ -177,6 +205,34 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*", help="RDF files to validate instead of a fresh build")
     v.add_argument("--base", default=DEFAULT_BASE)
     v.set_defaults(func=cmd_validate)
+
+    co = sub.add_parser(
+        "check-owl",
+        help="check that ontology plus graph are OWL 2 DL and consistent",
+        description="Check the union of ontology/asmk.ttl, ontology/imports.ttl and graph/asmk.nt (or the "
+        "given RDF files) against the OWL 2 DL profile (the OWL API's OWL2DLProfile) and for consistency "
+        "(HermiT); print each violation with its axiom, or the axioms that cannot all hold. Exit code 1 "
+        "when the union is not OWL 2 DL or not consistent. Needs Java: scripts/install-owl-tools.sh.",
+    )
+    co.add_argument("files", nargs="*", type=Path, help="RDF files to check instead (read as one ontology)")
+    co.add_argument("--every-axiom", action="store_true", help="list every offending axiom, not one per kind")
+    co.add_argument(
+        "--ignore-unsupported-datatypes",
+        action="store_true",
+        help="let HermiT drop axioms with datatypes outside OWL 2 instead of refusing (the profile still reports them)",
+    )
+    co.set_defaults(func=cmd_check_owl)
+
+    md = sub.add_parser(
+        "model-doc",
+        help="write docs/model.md (diagram, mappings, labels) from the ontology",
+        description="Generate docs/model.md from ontology/asmk.ttl: a Mermaid class diagram, the table of "
+        "mappings to Popolo, OParl 1.1, ELI and W3C ORG, and the labels and definitions of every class "
+        "and property. Deterministic; --check only says whether the file is current (exit 1 if not).",
+    )
+    md.add_argument("--output", type=Path, help="where to write (default docs/model.md)")
+    md.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is not current")
+    md.set_defaults(func=cmd_model_doc)
 
     q = sub.add_parser(
         "query",

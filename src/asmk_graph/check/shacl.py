@@ -1,14 +1,21 @@
-"""SHACL validation (pyshacl) of the data graph with the ontology, and a readable report."""
+"""SHACL validation of the data graph with the ontology, and a readable report.
+
+The set-oriented engine on Oxigraph (engine.py) gives the report; pySHACL stays the reference
+engine: it validates whatever the engine does not implement (named in the report's `engines`),
+and the tests compare both engines result by result on every fixture and on the real graph.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
+
+from . import messages
+from .engine import Ambiguous, Engine, Result, _sparql_path, load_ntriples, load_store
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -33,6 +40,7 @@ class ShapeResult:
 @dataclass(frozen=True)
 class Report:
     results: tuple[ShapeResult, ...]
+    engines: str = "oxigraph"  # which engine produced the results: oxigraph, pyshacl or both
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -55,47 +63,152 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return shapes
 
 
-def _text(graph: Graph, node: Node, prop: URIRef) -> str:
-    value = graph.value(node, prop)
-    return "" if value is None else str(value)
+def _report(results: list[ShapeResult], engines: str) -> Report:
+    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message, r.shape, r.value))
+    return Report(tuple(dict.fromkeys(results)), engines)
 
 
-def _named(node: object) -> str:
-    return str(node) if isinstance(node, URIRef) else ""
+def _text(node: Node | None) -> str:
+    return "" if node is None else str(node)
 
 
-def _shape_name(shapes: Graph, results: Graph, result: Node) -> str:
-    """The shape's IRI, or, for an anonymous property shape, its node shape's IRI + path."""
-    shape = results.value(result, SH.sourceShape)
+def _path_text(graph: Graph, path: Node | None) -> str:
+    """An IRI as is; a complex path in SPARQL syntax (its blank node label would vary by run)."""
+    if isinstance(path, BNode):
+        return _sparql_path(graph, path) or "(path)"
+    return _text(path)
+
+
+def _shape_name(shapes: Graph, shape: Node) -> str:
+    """The shape's IRI, or, for an anonymous property shape, its node shape's IRI."""
     if isinstance(shape, URIRef):
         return str(shape)
     parent = shapes.value(None, SH.property, shape)
     return str(parent) if parent is not None else "(anonymous shape)"
 
 
+# ----------------------------------------------------------------- the set-oriented engine
+
+_ENGINES: dict[int, tuple[Graph, int, Engine]] = {}
+
+
+def engine_for(shapes: Graph) -> Engine:
+    """The compiled engine of a shapes graph (kept while the graph is unchanged)."""
+    cached = _ENGINES.get(id(shapes))
+    if cached is None or cached[0] is not shapes or cached[1] != len(shapes):
+        cached = (shapes, len(shapes), Engine(shapes))
+        _ENGINES[id(shapes)] = cached
+    return cached[2]
+
+
 def validate_graph(data: Graph, ontology: Graph, shapes: Graph) -> Report:
+    engine = engine_for(shapes)
+    if engine.declined:
+        return validate_with_pyshacl(data, ontology, shapes)
+    store, terms = load_store(data, ontology)
+    try:
+        found = engine.run(store, terms)
+    except Ambiguous:
+        return validate_with_pyshacl(data, ontology, shapes)
+    namer = _DataNamer(data, ontology)
+    results = [_shape_result(r, shapes, namer) for r in found]
+    if not engine.unsupported:
+        return _report(results, "oxigraph")
+    if any(isinstance(n, BNode) for n in engine.unsupported):  # pySHACL selects shapes by IRI only
+        return validate_with_pyshacl(data, ontology, shapes)
+    rest = validate_with_pyshacl(data, ontology, shapes, use_shapes=[str(n) for n in engine.unsupported])
+    return _report(results + list(rest.results), "both")
+
+
+def validate_ntriples(data: bytes, shapes: Graph) -> Report:
+    """Validate N-Triples (data and ontology together) without building an rdflib graph: for large
+    files. Falls back to pySHACL (on a parsed graph) as validate_graph does."""
+    engine = engine_for(shapes)
+    found: list[Result] | None = None
+    if not engine.declined and not engine.unsupported:
+        store, terms = load_ntriples(data)
+        try:
+            found = engine.run(store, terms)
+        except Ambiguous:
+            found = None
+    if found is None:
+        return validate_with_pyshacl(Graph().parse(data=data, format="nt"), Graph(), shapes)
+    namer = messages.namer(Graph())  # the prefixes pySHACL sees in a graph parsed from N-Triples
+    return _report([_shape_result(r, shapes, namer) for r in found], "oxigraph")
+
+
+class _DataNamer:
+    """Names data nodes as pySHACL does, in the graph it validates (built only when needed)."""
+
+    def __init__(self, data: Graph, ontology: Graph) -> None:
+        self.data, self.ontology = data, ontology
+        self._name: messages.Namer | None = None
+
+    def __call__(self, node: Node) -> str:
+        if self._name is None:
+            merged = self.data + self.ontology
+            clone = Graph(bind_namespaces="core")
+            for prefix, namespace in merged.namespace_manager.namespaces():
+                clone.namespace_manager.bind(prefix, namespace, override=True, replace=True)
+            for triple in merged:
+                clone.add(triple)
+            self._name = messages.namer(clone)
+        return self._name(node)
+
+
+def _shape_result(r: Result, shapes: Graph, data_name: messages.Namer) -> ShapeResult:
+    shape_name = messages.namer(shapes)
+
+    def generic() -> str:
+        return messages.generic(
+            r.component, r.params, focus=r.focus, value=r.value, path=r.path, data=data_name,
+            shapes=shape_name, shapes_graph=shapes, count=r.counts,
+        )  # fmt: skip
+
+    return ShapeResult(
+        severity=str(r.severity).rsplit("#", 1)[-1],
+        focus=_text(r.focus),
+        path=_path_text(shapes, r.path),
+        message=messages.render(r.shape.messages, r.extra_messages, r.bound, generic),
+        shape=_shape_name(shapes, r.shape.node),
+        constraint=_text(r.source_constraint) if isinstance(r.source_constraint, URIRef) else "",
+        value=_text(r.value),
+    )
+
+
+# ----------------------------------------------------------------- pySHACL, the reference
+
+
+def validate_with_pyshacl(data: Graph, ontology: Graph, shapes: Graph, use_shapes: list[str] | None = None) -> Report:
+    from pyshacl import validate as shacl_validate  # 0.3 s to import: only when it is needed
+
     # The ontology (with its individuals: outcomes, roles, rotation orders) is merged in whole;
     # pyshacl's ont_graph option copies only class and property axioms.
-    _conforms, results_graph, _text_report = shacl_validate(
-        data + ontology, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True, advanced=True
+    _conforms, results_graph, text_report = shacl_validate(
+        data + ontology,
+        shacl_graph=shapes,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=True,
+        use_shapes=use_shapes,
     )
     if not isinstance(results_graph, Graph):  # pyshacl reports a broken shape this way
-        raise ValueError(f"SHACL validation could not run: {_text_report}")
+        raise ValueError(f"SHACL validation could not run: {text_report}")
     results = []
-    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
-        if (None, SH.detail, result) in results_graph:  # why a sh:node/sh:or failed, not a result of its own
-            continue
-        severity = str(results_graph.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+    # the report's own results; those nested under sh:detail (of sh:node) are not results of the data
+    for result in results_graph.objects(None, SH.result):
+        value = results_graph.value
+        source = value(result, SH.sourceConstraint)
         results.append(
             ShapeResult(
-                severity=severity,
-                focus=_text(results_graph, result, SH.focusNode),
-                path=_text(results_graph, result, SH.resultPath),
-                message=_text(results_graph, result, SH.resultMessage),
-                shape=_shape_name(shapes, results_graph, result),
-                constraint=_named(results_graph.value(result, SH.sourceConstraint)),
-                value=_text(results_graph, result, SH.value),
+                severity=str(value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                focus=_text(value(result, SH.focusNode)),
+                path=_path_text(results_graph, value(result, SH.resultPath)),
+                message=" | ".join(sorted(str(m) for m in results_graph.objects(result, SH.resultMessage))),
+                shape=_shape_name(shapes, value(result, SH.sourceShape)),  # type: ignore[arg-type]
+                constraint=str(source) if isinstance(source, URIRef) else "",
+                value=_text(value(result, SH.value)),
             )
         )
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.path, r.message))
-    return Report(tuple(dict.fromkeys(results)))
+    return _report(results, "pyshacl")

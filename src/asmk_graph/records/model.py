@@ -394,10 +394,14 @@ class Fields:
 # --------------------------------------------------------------------------- loaders
 
 
+# libyaml's safe loader when PyYAML has it: the same documents, read about five times faster
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, root: Path, errors: list[DataError]) -> Any:
     rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError:
         errors.append(DataError(rel, "", "", "file is missing"))
     except yaml.YAMLError as exc:
