@@ -1,4 +1,4 @@
-"""/catalog, /.well-known/void and /void: served by content negotiation, linked from /sparql and /."""
+"""/catalog, /.well-known/void and /void: served by content negotiation, linked from /sparql."""
 
 from __future__ import annotations
 
@@ -43,9 +43,7 @@ def test_void_is_served(client: TestClient, path: str) -> None:
     assert not list(served.subjects(RDF.type, DCAT.Catalog))  # the VoID part only
 
 
-def test_service_description_and_index_link_the_catalogue(client: TestClient) -> None:
+def test_service_description_links_the_catalogue(client: TestClient) -> None:
     sd = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).text, format="turtle")
     seen = {str(o) for o in sd.objects(None, RDFS.seeAlso)}
     assert seen == {"http://testserver/catalog", "http://testserver/.well-known/void"}
-    index = client.get("/").json()
-    assert (index["catalog"], index["void"]) == ("/catalog", "/.well-known/void")
