@@ -46,4 +46,4 @@ def test_void_is_served(client: TestClient, path: str) -> None:
 def test_service_description_links_the_catalogue(client: TestClient) -> None:
     sd = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).text, format="turtle")
     seen = {str(o) for o in sd.objects(None, RDFS.seeAlso)}
-    assert seen == {"http://testserver/catalog", "http://testserver/.well-known/void"}
+    assert seen == {"http://127.0.0.1:8000/catalog", "http://127.0.0.1:8000/.well-known/void"}  # the public URL

@@ -194,6 +194,7 @@ def test_data_extension_gives_lands_offices_outcomes_and_applicants(client: Test
 def test_preview_and_jsonp(client: TestClient) -> None:
     card = client.get("/reconcile/preview", params={"id": "person/manne-lucha"})
     assert card.status_code == 200 and "Manne Lucha" in card.text and "Baden-Württemberg" in card.text
+    assert "frame-ancestors *" in card.headers["content-security-policy"]  # OpenRefine frames it
     assert client.get("/reconcile/preview", params={"id": "person/nobody"}).status_code == 404
     jsonp = client.get("/reconcile", params={"callback": "jQuery123_456"})
     assert jsonp.headers["content-type"].startswith("application/javascript")

@@ -48,6 +48,9 @@ CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$")
 DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH = 5, 50, 1000
 SUGGEST_LIMIT = 10
 CORS = {"Access-Control-Allow-Origin": "*"}
+# OpenRefine shows the preview card in an iframe of its own page: this one page may be framed anywhere
+# (CSP frame-ancestors wins over the X-Frame-Options the service sends elsewhere)
+PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *"
 
 
 class BadRequest(HTTPException):
@@ -280,7 +283,8 @@ def json_answer(request: Request, body: Any) -> Response:
     return Response(f"/**/{callback}({text});", media_type="application/javascript", headers=CORS)
 
 
-def reconcile_router(store: Store, queries: dict[str, NamedQuery], base: str) -> APIRouter:
+def reconcile_router(store: Store, queries: dict[str, NamedQuery], base: str, public_url: str) -> APIRouter:
+    """public_url: where clients reach the service; the manifest's links are built from it."""
     router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
     cache: dict[str, Index] = {}
     lock = threading.Lock()
@@ -291,8 +295,7 @@ def reconcile_router(store: Store, queries: dict[str, NamedQuery], base: str) ->
                 cache["index"] = Index.from_store(store, queries)
             return cache["index"]
 
-    def site(request: Request) -> str:
-        return str(request.base_url)
+    site = public_url.rstrip("/") + "/"
 
     async def service(request: Request, params: dict[str, str]) -> Response:
         if "queries" in params:
@@ -305,7 +308,7 @@ def reconcile_router(store: Store, queries: dict[str, NamedQuery], base: str) ->
         unexpected = set(params) - {"callback"}
         if unexpected:
             raise BadRequest(f"unknown parameter(s) {', '.join(sorted(unexpected))}: send queries=... or extend=...")
-        return json_answer(request, manifest(site(request), base))
+        return json_answer(request, manifest(site, base))
 
     @router.get("", name="reconcile")
     async def reconcile_get(request: Request) -> Response:
@@ -349,7 +352,8 @@ def reconcile_router(store: Store, queries: dict[str, NamedQuery], base: str) ->
     @router.get("/preview", response_class=HTMLResponse)
     async def preview(request: Request, id: str) -> HTMLResponse:
         """A small HTML card of an entity, for OpenRefine's preview pop-up."""
-        return HTMLResponse(preview_html(await asyncio.to_thread(index), id, site(request)), headers=CORS)
+        headers = {**CORS, "Content-Security-Policy": PREVIEW_CSP}
+        return HTMLResponse(preview_html(await asyncio.to_thread(index), id, site), headers=headers)
 
     @router.get("/propose_properties")
     def propose_properties(request: Request, type: str | None = None, limit: int | None = None) -> Response:
