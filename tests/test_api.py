@@ -121,7 +121,7 @@ def test_persons_bodies_sources(client: TestClient) -> None:
     bodies = {b["name"]: b for b in client.get("/api/bodies").json()["items"]}
     assert bodies["Länderausschuss für Arbeitsschutz und Sicherheitstechnik"]["relation"] == "engagedIn"
     sources = {s["key"]: s for s in client.get("/api/sources").json()["items"]}
-    assert len(sources) == 9
+    assert len(sources) == 10  # 9 in sources.yaml, 1 in external-ids.yaml
     report = sources["002"]
     assert report["title"].startswith("Bericht über die Ergebnisse der 102. Arbeits- und Sozialministerkonferenz")
     assert report["addressedTo"] == "Präsident(in) des Landtags Nordrhein-Westfalen"

@@ -16,8 +16,12 @@ from rdflib import Graph
 from ..check.shacl import Report, load_shapes, validate_graph
 from ..namespaces import DEFAULT_BASE, Ids
 from ..paths import ProjectPaths
+from ..queries import load_queries
 from ..records import load_dataset
+from ..records.linking import load_catalog_settings, load_external_ids
 from .build import build_graphs
+from .catalog import catalogue_files
+from .external_ids import add_external_ids
 from .graphs import GraphSet
 from .rules import apply_rules, load_rules
 from .serialize import CHECKSUMS, checksums, render_dumps, write_atomically
@@ -55,6 +59,7 @@ def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE) -> GraphSet:
     """Source, editorial, vocabulary and derived graphs of data/. Raises DataErrors or RuleError."""
     ids = Ids(base)
     graphs = build_graphs(load_dataset(paths.data), ids)
+    add_external_ids(graphs, load_external_ids(paths.data), ids, graphs.union())
     graphs.add_all(ids.vocabulary_graph(), Graph().parse(paths.ontology, format="turtle"))
     imports = Graph().parse(paths.ontology_imports, format="turtle")
     apply_rules(graphs, load_rules(paths.queries / "rules", paths.root), ids, imports)
@@ -63,12 +68,17 @@ def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE) -> GraphSet:
 
 def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
     """Everything but writing. Raises DataErrors, RuleError or ValidationFailed."""
+    ids = Ids(base)
     graphs = build_graphset(paths, base)
-    report = validate_graph(graphs.union(), load_ontology(paths), load_shapes(paths.shapes_dir))
+    union = graphs.union()
+    ontology = load_ontology(paths)
+    report = validate_graph(union, ontology, load_shapes(paths.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     dumps = render_dumps(graphs)
-    files = {**dumps, CHECKSUMS: checksums(dumps), REPORT_NAME: report.text().encode()}
+    settings = load_catalog_settings(paths.data)
+    published = {**dumps, **catalogue_files(union, ontology, dumps, settings, load_queries(paths.queries), ids)}
+    files = {**published, CHECKSUMS: checksums(published), REPORT_NAME: report.text().encode()}
     return BuildResult(graphs, report, files)
 
 

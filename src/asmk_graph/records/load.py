@@ -35,6 +35,7 @@ RECORD_NAMES = {
     "resolutions": ("resolution", "id"),
     "proposals": ("proposal", "id"),
     "demands": ("demand", ""),
+    "identifiers": ("identifier of", "entity"),
     "positions": ("position", "state"),
     "statements": ("statement", ""),
 }
@@ -212,10 +213,14 @@ def _message(error: Any, model: type[BaseModel]) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def _validate(
-    model: type[m.Record], path: Path, root: Path, errors: list[DataError]
+def validate_file(
+    model: type[m.Record], path: Path, root: Path, errors: list[DataError], name: str | None = None
 ) -> tuple[m.Record | None, Any, str]:
-    file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    """(record or None, parsed document, file name); problems appended to errors.
+
+    The file is named in messages by name, else by its path relative to root.
+    """
+    file = name or (str(path.relative_to(root)) if path.is_relative_to(root) else str(path))
     try:
         document = read_yaml(path)
     except YamlProblem as problem:
@@ -258,13 +263,13 @@ def load_dataset(data_dir: Path) -> Dataset:
     data = Dataset()
     files: dict[str, m.Record] = {}
     for name, model in m.FILES.items():
-        record, raw, file = _validate(model, data_dir / name, root, errors)
+        record, raw, file = validate_file(model, data_dir / name, root, errors)
         if record is not None:
             files[name] = record
             _attach(data, record, raw, file, "")
     meetings = []
     for path in sorted((data_dir / "meetings").glob("*.yaml")):
-        record, raw, file = _validate(m.MeetingFile, path, root, errors)
+        record, raw, file = validate_file(m.MeetingFile, path, root, errors)
         if record is not None:
             assert isinstance(record, m.MeetingFile)
             _attach(data, record, raw, file, "")

@@ -26,11 +26,13 @@ from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import payload
 from ..store.stores import OxigraphStore, RemoteStore, Store
+from .catalog import catalog_router
 from .editor import editor_page
 from .errors import add_error_handlers
 from .limits import Limits, guard
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
 from .pages import Pages, pages_router
+from .reconcile import reconcile_router
 from .rest import rest_router
 from .search import Search
 from .sparql import EmbeddedRunner, RemoteRunner, Runner, sparql_router
@@ -105,6 +107,8 @@ def create_app(
     app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows, limits, public_url))
     app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
     add_linked_data(app, store, queries, paths, base, pages, public_url)
+    app.include_router(catalog_router(paths.graph_dir))
+    app.include_router(reconcile_router(store, queries, base, public_url))
     add_dumps(app, paths.graph_dir)
     add_static(app, paths)
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
