@@ -115,7 +115,7 @@ def test_health_reports_a_store_that_differs_from_the_dumps(paths: ProjectPaths,
     other_graph = RemoteStore(virtuoso.endpoint, "https://w3id.org/asmk/not-loaded", timeout=5)
     with TestClient(create_app(paths, other_graph)) as client:
         health = client.get("/health").json()
-    assert health["status"] == "mismatch" and health["triples"] == 0 and health["dumpTriples"] > 3000
+    assert health["status"] == "mismatch" and health["triples"] == 0 and health["expectedTriples"] > 3000
 
 
 def test_cli_takes_the_endpoint_from_the_environment(virtuoso: VirtuosoServer) -> None:

@@ -19,10 +19,10 @@ from rdflib import Graph
 from . import __version__
 from .check.shacl import load_shapes, validate_graph
 from .graph.pipeline import ValidationFailed, build, build_and_validate, load_ontology
-from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH
+from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH, Ids
 from .paths import ProjectPaths, project_paths
 from .records import DataErrors
-from .store.load import LoadError
+from .store.load import LoadError, distinct_triples, payload
 from .store.stores import OxigraphStore, QueryError, RemoteStore, Store, StoreError
 
 
@@ -112,8 +112,11 @@ def cmd_stats(args: argparse.Namespace, paths: ProjectPaths) -> int:
     query = (paths.queries / "stats.rq").read_text(encoding="utf-8")
     rows = store.select(query)
     triples = store.select((paths.queries / "api" / "count.rq").read_text(encoding="utf-8"))[0]["triples"]
+    expected = payload(paths)[1]
+    in_dumps = distinct_triples((paths.graph_dir / "asmk.nt").read_bytes())
     print(f"store: {store.description}")
-    print(f"triples (graph + ontology): {triples}")
+    print(f"triples in the store: {triples} (graph + ontology)")
+    print(f"triples in graph/asmk.nt: {in_dumps} (what build reports); with the ontology: {expected}")
     for row in rows:
         print(f"{row['count']:>6}  {row['class']}")
     return 0
@@ -126,11 +129,42 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     if args.build:
         cmd_build(args, paths)
-    app = create_app(
-        paths, open_store(args, paths), query_timeout=args.query_timeout, max_rows=args.max_rows, base=args.base
-    )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    store = open_store(args, paths)
+    refusal = base_mismatch(paths, store, args.base)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
+    base = Ids(args.base).base  # with its trailing slash, as the build mints IRIs
+    app = create_app(paths, store, query_timeout=args.query_timeout, max_rows=args.max_rows, base=base)
+    # h11, not httptools: httptools drops the body of a POST that offers an upgrade (Upgrade: h2c),
+    # which curl --http2 and Java's HTTP client (Jena) send
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http="h11")
     return 0
+
+
+def base_mismatch(paths: ProjectPaths, store: Store | None, base: str) -> str | None:
+    """Why the graph cannot be served under base (it was built with another), or None.
+
+    Refused rather than rebuilt or rewritten on the fly: a rebuild would change the committed graph/,
+    a rewrite would serve IRIs that the dumps do not have.
+    """
+    dataset = Ids(base).dataset()
+    if store is None:
+        graph_file = paths.graph_dir / "asmk.nt"
+        if not graph_file.exists() or f"<{dataset}> ".encode() in graph_file.read_bytes():
+            return None  # a missing graph is reported by the store itself
+        where = str(graph_file)
+    else:
+        try:
+            if store.ask(f"ASK {{ <{dataset}> ?p ?o }}"):
+                return None
+        except StoreError:
+            return None  # the endpoint is down: /health says so, and the API recovers when it is back
+        where = store.description
+    return (
+        f"{where} was built with another base than {base} (it has no <{dataset}>): serve with --build, "
+        f"or run asmk-graph build --base {base} (and load it into the endpoint) first"
+    )
 
 
 def cmd_load(args: argparse.Namespace, paths: ProjectPaths) -> int:

@@ -7,23 +7,25 @@ they carry (400 for the query, 502/503/504 for the endpoint) with the store's me
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from rdflib import Graph, URIRef
+from rdflib import OWL, Graph, URIRef
 
 from .. import __version__
 from ..graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
-from ..namespaces import DEFAULT_BASE
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
-from ..store.load import payload
+from ..store.load import distinct_triples, payload
 from ..store.stores import OxigraphStore, Store, StoreError
+from .http_semantics import add_http_semantics, not_modified
 from .linked_data import OFFERED, negotiate, render
 from .rest import rest_router
 from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
@@ -56,7 +58,9 @@ def create_app(
     else:
         runner = ThreadRunner(store)
     queries = load_queries(paths.queries)
-    dump_triples = len(store) if isinstance(store, OxigraphStore) else payload(paths)[1]
+    # like with like: the store holds the graph plus the ontology, so it is compared with both
+    expected_triples = payload(paths)[1]
+    dump_triples = distinct_triples((paths.graph_dir / "asmk.nt").read_bytes())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +76,7 @@ def create_app(
         f"Store: {store.description}.",
     )
     app.state.store, app.state.runner = store, runner
+    add_http_semantics(app, last_modified=served_files_changed(paths))
 
     @app.exception_handler(StoreError)
     async def store_failed(request: Request, exc: StoreError) -> JSONResponse:
@@ -84,14 +89,16 @@ def create_app(
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, object]:
-        """Whether the store answers (503/504 with the reason when not), and whether it holds
-        exactly as many triples as the dumps served here ("mismatch": reload it with asmk-graph load)."""
+        """Whether the store answers (503/504 with the reason when not), and whether it holds exactly
+        the triples of the dumps plus the ontology ("mismatch": reload it with asmk-graph load)."""
         triples = store.select(queries["api/count"].text)[0]["triples"]
         return {
-            "status": "ok" if triples == dump_triples else "mismatch",
+            "status": "ok" if triples == expected_triples else "mismatch",
             "store": store.description,
             "triples": triples,
+            "expectedTriples": expected_triples,
             "dumpTriples": dump_triples,
+            "ontologyTriples": expected_triples - dump_triples,
         }
 
     @app.get("/", include_in_schema=False)
@@ -140,10 +147,20 @@ def add_linked_data(app: FastAPI, store: Store, queries: dict[str, NamedQuery], 
     for shape_file in sorted(paths.shapes_dir.glob("*.ttl")):
         static["shapes"].parse(shape_file)
 
+    @app.get("/def", tags=["linked data"], summary="The vocabulary at its IRI (/def#Term is in it)")
     @app.get("/ontology", tags=["linked data"])
     def ontology(request: Request) -> Response:
         """The OWL vocabulary."""
         return rdf_response(static["ontology"], request, "ASMK-Vokabular", {})
+
+    current_version = str(next(static["ontology"].objects(ONTOLOGY_IRI, OWL.versionInfo), ""))
+
+    @app.get("/def/{version}", tags=["linked data"])
+    def ontology_version(version: str, request: Request) -> Response:
+        """The vocabulary at its version IRI (owl:versionIRI); only the current version is served."""
+        if version != current_version:
+            raise HTTPException(404, f"no vocabulary version {version!r}; this server has version {current_version}")
+        return ontology(request)
 
     @app.get("/shapes", tags=["linked data"])
     def shapes(request: Request) -> Response:
@@ -152,31 +169,26 @@ def add_linked_data(app: FastAPI, store: Store, queries: dict[str, NamedQuery], 
 
 
 def add_dumps(app: FastAPI, graph_dir: Path) -> None:
-    digests = read_checksums((graph_dir / CHECKSUMS).read_text(encoding="utf-8"))  # written by the build
+    checksums = (graph_dir / CHECKSUMS).read_bytes()  # written by the build
+    digests = read_checksums(checksums.decode("utf-8"))
+    digests[CHECKSUMS] = hashlib.sha256(checksums).hexdigest()
+    names = (*DUMP_NAMES, CHECKSUMS)
 
     @app.get("/dumps/{name}", tags=["dumps"])
     def dump(name: str, request: Request) -> Response:
-        """The files of graph/, with ETag (their sha256), Last-Modified and conditional GET."""
-        if name not in DUMP_NAMES:
-            raise HTTPException(404, f"no dump {name!r}; available: {', '.join(DUMP_NAMES)}")
+        """The files of graph/ and their SHA256SUMS, with ETag (their sha256), Last-Modified and conditional GET."""
+        if name not in names:
+            raise HTTPException(404, f"no dump {name!r}; available: {', '.join(names)}")
         path = graph_dir / name
         etag = f'"{digests[name]}"'
-        media = next(m for suffix, m in DUMP_MEDIA.items() if name.endswith(suffix))
+        media = next((m for suffix, m in DUMP_MEDIA.items() if name.endswith(suffix)), "text/plain; charset=utf-8")
         headers = {"ETag": etag, "Last-Modified": formatdate(path.stat().st_mtime, usegmt=True)}
-        if not_modified(request, etag, headers["Last-Modified"]):
+        if not_modified(request.headers, etag, headers["Last-Modified"]):
             return Response(status_code=304, headers=headers)
         return FileResponse(path, media_type=media, headers={**headers, "X-Checksum-SHA256": digests[name]})
 
 
-def not_modified(request: Request, etag: str, last_modified: str) -> bool:
-    """RFC 9110 13.1: If-None-Match wins over If-Modified-Since."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        return etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")] or if_none_match == "*"
-    since = request.headers.get("if-modified-since")
-    if since:
-        try:
-            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-    return False
+def served_files_changed(paths: ProjectPaths) -> float:
+    """When the newest of the files the application serves from (graph, ontology, shapes) last changed."""
+    files = [paths.graph_dir / "asmk.nt", paths.ontology, *paths.shapes_dir.glob("*.ttl")]
+    return max(f.stat().st_mtime for f in files)
