@@ -7,8 +7,6 @@ real Virtuoso (conftest.virtuoso) loaded with the same graph.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
-from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 from asmk_graph.web.app import create_app
 
 from .conftest import remote_store
@@ -104,28 +100,6 @@ def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
     assert response.content == (paths.graph_dir / "asmk.ttl").read_bytes()
     assert response.headers["etag"].removeprefix("W/").strip('"') == response.headers["x-checksum-sha256"]
     assert client.get("/dumps/secret.txt").status_code == 404
-
-
-@pytest.fixture(scope="module", params=STORES)
-def live_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "asmk_graph.cli", "--root", str(ROOT), "serve", "--port", str(port)]
-    if request.param == "virtuoso":
-        server: VirtuosoServer = request.getfixturevalue("virtuoso")
-        command += ["--endpoint", server.endpoint, "--graph", DEFAULT_GRAPH]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(url + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_live_uvicorn_with_real_clients(live_server: str) -> None:

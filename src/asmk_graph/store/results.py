@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
@@ -94,9 +95,16 @@ def term_from_json(binding: dict[str, str]) -> Term:
             binding.get("datatype") or (None if "xml:lang" in binding else XSD_STRING),
             binding.get("xml:lang"),
         )
-    if kind in ("uri", "bnode"):
+    if kind == "uri":
         return Term(kind, value)
+    if kind == "bnode":
+        return Term(kind, bnode_label(value))
     raise ValueError(f"unknown term type {kind!r}")
+
+
+def bnode_label(value: str) -> str:
+    """A blank node label that Turtle, TSV and N-Triples accept: Virtuoso names its blank nodes nodeID://b123."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", value.removeprefix("nodeID://")) or "b"
 
 
 def answer_from_json(document: Any) -> Answer:

@@ -226,12 +226,16 @@ class RemoteStore(Store):
         return self._parse(body, media, max_rows, truncated_at)
 
     def _ask(self, body: bytes) -> Answer:
-        """Virtuoso answers ASK in JSON as a one-row SELECT of ?__ASK_RETVAL (1/0) instead of a boolean."""
+        """Virtuoso answers ASK in JSON as a SELECT of ?__ASK_RETVAL instead of a boolean: one row (1) for
+        true, no row for false."""
         try:
             document = json.loads(body)
             if "boolean" in document:
                 return Answer("ask", boolean=bool(document["boolean"]))
-            (binding,) = document["results"]["bindings"]
+            bindings = document["results"]["bindings"]
+            if not bindings:  # Virtuoso's false: no row at all
+                return Answer("ask", boolean=False)
+            (binding,) = bindings
             (value,) = binding.values()
             return Answer("ask", boolean=value["value"] in ("1", "true"))
         except Exception as exc:
