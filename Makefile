@@ -1,13 +1,13 @@
 # The two commands a newcomer needs:
 #   make serve   install into .venv, build graph/ from data/, serve the API on 127.0.0.1:8000
 #   make test    install (with Debian's Virtuoso for the SPARQL-server tests, Java and the OWL API
-#                for the OWL 2 DL check), lint (ruff),
+#                for the OWL 2 DL check, Debian's chromium for the browser tests), lint (ruff),
 #                type-check (mypy), run the tests (pytest) on the embedded store and on Virtuoso
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint virtuoso owl-tools jena
+.PHONY: install serve build test lint virtuoso owl-tools chromium jena
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# browser assets of the web pages (SPARQL editor, charts, API docs, axe-core for the browser tests),
+# pinned in package-lock.json and served from node_modules/; --ignore-scripts: no install-time hooks
+node_modules/.package-lock.json: package.json package-lock.json
+	scripts/install-npm.sh
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.package-lock.json
 
 build: install
 	$(BIN)/asmk-graph build
@@ -33,9 +40,12 @@ virtuoso:
 owl-tools:
 	scripts/install-owl-tools.sh
 
+chromium:
+	scripts/install-chromium.sh
+
 # Debian's Apache Jena, for benchmarks/bench_shacl.py only (the tests do not need it)
 jena:
 	scripts/install-jena.sh
 
-test: lint virtuoso owl-tools
+test: lint virtuoso owl-tools chromium
 	$(BIN)/python -m pytest

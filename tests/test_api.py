@@ -308,8 +308,9 @@ BAD_REQUESTS = [
     ("GET", "/sparql", {"query": "ASK {}", "default-graph-uri": "http://x"}, {}, 400, "one fixed dataset"),
     ("GET", "/api/resolutions", {"state": "NRW"}, {}, 400, "ISO 3166-2"),
     ("GET", "/api/resolutions", {"outcome": "maybe"}, {}, 400, "unanimous"),
-    ("GET", "/api/resolutions", {"conference": "x"}, {}, 422, "conference"),
-    ("GET", "/api/states", {"limit": "0"}, {}, 422, "limit"),
+    ("GET", "/api/resolutions", {"conference": "x"}, {}, 400, "conference='x'"),
+    ("GET", "/api/resolutions", {"q": " -- "}, {}, 400, "no word"),
+    ("GET", "/api/states", {"limit": "0"}, {}, 400, "limit='0'"),
     ("GET", "/api/states", {}, {"Accept": "text/csv"}, 406, "application/ld+json"),
     ("GET", "/api/conferences/5", {}, {}, 404, "no conference"),
     ("GET", "/api/contexts/nothing.jsonld", {}, {}, 404, "no context"),
@@ -332,7 +333,12 @@ def test_bad_input_against_live_uvicorn(live_server: str) -> None:
         for method, path, data, headers, status, words in BAD_REQUESTS:
             response = send(http, method, path, data, headers)
             assert response.status_code == status, (path, data, response.text)
-            assert words in json.dumps(response.json()), (path, data, response.text)
+            # one error shape everywhere: RFC 9457 problem details
+            assert response.headers["content-type"] == "application/problem+json", (path, data)
+            problem = response.json()
+            assert problem["status"] == status and problem["instance"].startswith(path), problem
+            assert problem["type"] == "about:blank" and problem["title"], problem
+            assert words in problem["detail"], (path, data, response.text)
 
 
 def test_live_uvicorn_protocol_variants(live_server: str) -> None:

@@ -21,7 +21,15 @@ from asmk_graph.web.app import create_app
 from .conftest import remote_store
 from .endpoints import FaultyEndpoint
 
-PATHS = ["/api/states", "/api/conferences/97", "/sparql?query=ASK%20%7B%7D", "/id/conference/97", "/health"]
+PATHS = [
+    "/api/states",
+    "/api/conferences/97",
+    "/sparql?query=ASK%20%7B%7D",
+    "/id/conference/97",
+    "/health",
+    "/api/resolutions?q=Pflege",  # the search index is built from the store once it answers
+    "/search?q=Pflege",
+]
 
 
 @pytest.fixture()

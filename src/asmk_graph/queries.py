@@ -2,14 +2,15 @@
 
 A query's parameters are variables named ?_name. Values are checked, turned into typed RDF
 terms, and bound through a VALUES block placed at the start of the first WHERE group (absent
-ones are left out and stay unbound), so every
+ones are left out and stay unbound); a list binds one parameter to several values (one VALUES
+row each, none for an empty list, which then matches nothing), so every
 query runs unchanged on any SPARQL 1.1 store and user input is never spliced in as text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,20 +33,28 @@ class NamedQuery:
     params: tuple[str, ...]
     meta: dict[str, str] = field(default_factory=dict)
 
-    def bind(self, values: Mapping[str, Term | None]) -> str:
-        """The query text with ?_name parameters bound; an absent value stays unbound."""
-        unknown = set(values) - set(self.params)
+    def bind(self, values: Mapping[str, Term | None], lists: Mapping[str, Sequence[Term]] | None = None) -> str:
+        """The query text with ?_name parameters bound; an absent value stays unbound.
+
+        lists binds a parameter to any of several values (e.g. the IRIs a search found)."""
+        lists = lists or {}
+        unknown = (set(values) | set(lists)) - set(self.params)
         if unknown:
             raise ValueError(f"{self.name}: unknown parameter(s) {', '.join(sorted(unknown))}")
         given = [p for p in self.params if values.get(p) is not None]
-        if not given:  # unbound parameters simply stay unbound (an all-UNDEF row slows Virtuoso 5x)
+        blocks = []
+        if given:  # unbound parameters simply stay unbound (an all-UNDEF row slows Virtuoso 5x)
+            names = " ".join(f"?_{p}" for p in given)
+            row = " ".join(values[p].n3() for p in given)  # type: ignore[union-attr]
+            blocks.append(f"VALUES ({names}) {{ ({row}) }}")
+        for name, terms in lists.items():
+            blocks.append(f"VALUES ?_{name} {{ {' '.join(term.n3() for term in terms)} }}")
+        if not blocks:
             return self.text
-        names = " ".join(f"?_{p}" for p in given)
-        row = " ".join(values[p].n3() for p in given)  # type: ignore[union-attr]
         match = WHERE.search(self.text)
         if not match:
             raise ValueError(f"{self.name}: a query with parameters needs a WHERE {{ ... }} group")
-        block = f"\n  VALUES ({names}) {{ ({row}) }}\n"
+        block = "".join(f"\n  {b}" for b in blocks) + "\n"
         return self.text[: match.end()] + block + self.text[match.end() :]
 
 

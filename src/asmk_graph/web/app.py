@@ -1,8 +1,9 @@
-"""The FastAPI application: REST (rest.py), SPARQL (sparql_protocol.py), Linked Data, dumps.
+"""The FastAPI application: REST (rest.py), SPARQL (sparql.py), Linked Data, dumps, pages for people.
 
 Everything reads through one `store.Store`, so the application behaves the same on the
 embedded Oxigraph store and on a remote SPARQL endpoint. Store failures become the HTTP status
-they carry (400 for the query, 502/503/504 for the endpoint) with the store's message.
+they carry (400 for the query, 502/503/504 for the endpoint) with the store's message; every error
+has one shape (errors.py: RFC 9457 problem details, an HTML page for browsers).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from rdflib import OWL, Graph, URIRef
 
 from .. import __version__
@@ -24,11 +25,16 @@ from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import distinct_triples, payload
-from ..store.stores import OxigraphStore, Store, StoreError
+from ..store.stores import OxigraphStore, Store
+from .editor import editor_page
+from .errors import add_error_handlers
 from .http_semantics import add_http_semantics, not_modified
-from .linked_data import OFFERED, negotiate, render
+from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
+from .pages import Pages, pages_router
 from .rest import rest_router
+from .search import Search
 from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
+from .static import add_static, assets_installed
 
 DUMP_MEDIA = {
     ".ttl": "text/turtle",
@@ -36,7 +42,6 @@ DUMP_MEDIA = {
     ".gz": "application/gzip",
     ".jsonld": "application/ld+json",
 }
-RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def create_app(
@@ -74,18 +79,23 @@ def create_app(
         version=__version__,
         description="Linked data of the Arbeits- und Sozialministerkonferenz: REST, SPARQL, dumps. "
         f"Store: {store.description}.",
+        docs_url=None,  # served by static.py from vendored assets, not from a CDN
+        redoc_url=None,
     )
     app.state.store, app.state.runner = store, runner
+    add_error_handlers(app, base)
     add_http_semantics(app, last_modified=served_files_changed(paths))
+    search = Search(store, queries["pages/search-documents"], base)
+    pages = Pages(store, queries, paths, base, search)
+    app.state.pages = pages
 
-    @app.exception_handler(StoreError)
-    async def store_failed(request: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
-
-    app.include_router(rest_router(store, queries))
+    app.include_router(rest_router(store, queries, search))
     app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows))
-    add_linked_data(app, store, queries, paths, base)
+    app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
+    add_linked_data(app, store, queries, paths, base, pages)
     add_dumps(app, paths.graph_dir)
+    add_static(app, paths)
+    app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, object]:
@@ -101,25 +111,14 @@ def create_app(
             "ontologyTriples": expected_triples - dump_triples,
         }
 
-    @app.get("/", include_in_schema=False)
-    def index() -> JSONResponse:
-        api = [r for r in ("conferences", "states", "chairs", "persons", "resolutions", "bodies", "sources")]
-        return JSONResponse(
-            {
-                "api": [f"/api/{r}" for r in api],
-                "sparql": "/sparql",
-                "linkedData": ["/id/", "/ontology", "/shapes"],
-                "dumps": [f"/dumps/{n}" for n in DUMP_NAMES],
-                "docs": "/docs",
-                "health": "/health",
-            }
-        )
-
     return app
 
 
-def rdf_response(graph: Graph, request: Request, title: str, labels: dict[str, str]) -> Response:
-    media = negotiate(request.headers.get("accept"))
+def rdf_response(
+    graph: Graph, request: Request, title: str, labels: dict[str, str], media: str | None = None
+) -> Response:
+    """media: the representation a suffixed URL asked for; None to negotiate by Accept."""
+    media = media or negotiate(request.headers.get("accept"))
     if media is None:
         raise HTTPException(406, f"offered: {', '.join(OFFERED)}")
     return Response(render(graph, media, title, labels), media_type=media, headers={"Vary": "Accept"})
@@ -128,20 +127,30 @@ def rdf_response(graph: Graph, request: Request, title: str, labels: dict[str, s
 RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
 
 
-def add_linked_data(app: FastAPI, store: Store, queries: dict[str, NamedQuery], paths: ProjectPaths, base: str) -> None:
+def add_linked_data(
+    app: FastAPI, store: Store, queries: dict[str, NamedQuery], paths: ProjectPaths, base: str, pages: Pages
+) -> None:
 
     @app.get("/id/{path:path}", tags=["linked data"])
     def resource(path: str, request: Request) -> Response:
-        """Any resource of the graph, by content negotiation (Turtle, HTML, JSON-LD, N-Triples, RDF/XML)."""
+        """Any resource of the graph, by content negotiation (Turtle, HTML, JSON-LD, N-Triples, RDF/XML),
+        or in one format by suffix (.ttl, .html, .jsonld, .nt, .rdf)."""
+        path, asked = split_suffix(path)
         if not RESOURCE_PATH.match(path):
             raise HTTPException(404, f"no resource /id/{path}")
+        media = asked or negotiate(request.headers.get("accept"))
+        if media is None:
+            raise HTTPException(406, f"offered: {', '.join(OFFERED)}")
         iri = URIRef(base + "id/" + path)
-        graph = store.graph(queries["api/describe"].bind({"resource": iri}))
-        if len(graph) == 0:
-            raise HTTPException(404, f"no resource {iri}")
-        labels = {r["o"]: r["label"] for r in store.select(queries["api/labels"].bind({"resource": iri}))}
-        title = next((str(o) for o in graph.objects(iri, RDFS_LABEL)), str(iri))
-        return rdf_response(graph, request, title, labels)
+        if media == "text/html":
+            response = pages.entity(request, str(iri))
+        else:
+            graph = store.graph(queries["api/describe"].bind({"resource": iri}))
+            if len(graph) == 0:
+                raise HTTPException(404, f"no resource {iri}")
+            response = rdf_response(graph, request, str(iri), {}, media)
+        response.headers["Link"] = alternate_links(f"{request.base_url}id/{path}", media)
+        return response
 
     static = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}
     for shape_file in sorted(paths.shapes_dir.glob("*.ttl")):
@@ -151,6 +160,8 @@ def add_linked_data(app: FastAPI, store: Store, queries: dict[str, NamedQuery], 
     @app.get("/ontology", tags=["linked data"])
     def ontology(request: Request) -> Response:
         """The OWL vocabulary."""
+        if negotiate(request.headers.get("accept")) == "text/html":
+            return pages.vocabulary(request, static["ontology"])
         return rdf_response(static["ontology"], request, "ASMK-Vokabular", {})
 
     current_version = str(next(static["ontology"].objects(ONTOLOGY_IRI, OWL.versionInfo), ""))

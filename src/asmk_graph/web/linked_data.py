@@ -11,6 +11,29 @@ from ..namespaces import PREFIXES
 
 # offered media types, in order of preference when the client has none
 OFFERED = ("text/turtle", "text/html", "application/ld+json", "application/n-triples", "application/rdf+xml")
+# each also at its own URL, the resource's path plus a suffix (/id/conference/97.ttl)
+SUFFIX_MEDIA = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """ "conference/97.ttl" -> ("conference/97", "text/turtle"); no known suffix -> (path, None)."""
+    stem, dot, suffix = path.rpartition(".")
+    if dot and suffix in SUFFIX_MEDIA:
+        return stem, SUFFIX_MEDIA[suffix]
+    return path, None
+
+
+def alternate_links(url: str, media: str) -> str:
+    """A Link header naming the resource's other representations (RFC 8288, rel=alternate)."""
+    return ", ".join(
+        f'<{url}.{suffix}>; rel="alternate"; type="{other}"' for suffix, other in SUFFIX_MEDIA.items() if other != media
+    )
 
 
 def _ranges(accept: str) -> list[tuple[str, float]]:

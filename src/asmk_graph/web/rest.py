@@ -16,11 +16,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..queries import NamedQuery
 from ..store.stores import Store
 from .linked_data import negotiate
+from .search import Search, query_words
 
 OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
 STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")
@@ -187,12 +188,12 @@ def without_nulls(value: Any) -> Any:
     return value
 
 
-def rest_router(store: Store, queries: dict[str, NamedQuery]) -> APIRouter:
+def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
-    def run(name: str, **params: Any) -> list[dict[str, Any]]:
+    def run(name: str, lists: dict[str, list[URIRef]] | None = None, **params: Any) -> list[dict[str, Any]]:
         bound = {k: None if v is None else Literal(v) for k, v in params.items()}
-        return store.select(queries[f"api/{name}"].bind(bound))
+        return store.select(queries[f"api/{name}"].bind(bound, lists))
 
     def respond(request: Request, resource: str, body: dict[str, Any]) -> Response:
         context_url = str(request.url_for("context", resource=resource))
@@ -242,7 +243,10 @@ def rest_router(store: Store, queries: dict[str, NamedQuery]) -> APIRouter:
         state: Annotated[str | None, Query(description="ISO 3166-2 code: initiator, co-sponsor or all")] = None,
         outcome: Annotated[str | None, Query(description="|".join(OUTCOMES))] = None,
         topic: Annotated[str | None, Query(description="topic slug")] = None,
-        q: Annotated[str | None, Query(description="text in title or summary")] = None,
+        q: Annotated[
+            str | None,
+            Query(description="words in title, summary, requests, topics or addressees (case, umlauts and ß folded)"),
+        ] = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Response:
@@ -251,7 +255,17 @@ def rest_router(store: Store, queries: dict[str, NamedQuery]) -> APIRouter:
             raise HTTPException(400, f"state={state!r}: expected an ISO 3166-2 code such as DE-NW")
         if outcome is not None and outcome not in OUTCOMES:
             raise HTTPException(400, f"outcome={outcome!r}: expected one of {', '.join(OUTCOMES)}")
-        rows = run("resolutions", conference=conference, year=year, state=state, outcome=outcome, topic=topic, q=q)
+        found = None
+        if q is not None:
+            if not query_words(q):
+                raise HTTPException(400, f"q={q!r}: no word to search for")
+            found = {"match": [URIRef(iri) for iri in search.matching_ids(q, ("resolution",))]}
+        if found is not None and not found["match"]:  # nothing matched; and Virtuoso 7 fails on an empty VALUES
+            rows = []
+        else:
+            rows = run(
+                "resolutions", found, conference=conference, year=year, state=state, outcome=outcome, topic=topic
+            )
         return respond(request, "resolutions", page(request, [resolution_item(r) for r in rows], limit, offset))
 
     @router.get("/contexts/{resource}.jsonld", name="context", tags=["json-ld"])

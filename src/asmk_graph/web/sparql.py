@@ -22,6 +22,7 @@ from ..store.results import RESULT_WRITERS, Answer
 from ..store.stores import Store
 from ..store.workers import QueryWorkers
 from .linked_data import OFFERED, negotiate, render
+from .templating import wants_html
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -191,7 +192,10 @@ def sparql_router(
         Without parameters: the SPARQL 1.1 service description."""
         if "update" in request.query_params:
             raise HTTPException(403, READ_ONLY)
-        if not request.query_params:
+        if set(request.query_params) <= {"lang"}:  # lang: the pages' language switch
+            if wants_html(request, "text/turtle"):  # a browser: the query editor (editor.py)
+                response: Response = request.app.state.editor_page(request)
+                return response
             return await describe_service(request)
         return await answer(request, query)
 
