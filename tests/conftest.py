@@ -15,7 +15,7 @@ from asmk_graph.store.load import Isql, load
 from asmk_graph.store.virtuoso import VirtuosoServer
 
 from .conformance import ANY_STORE, NOT_APPLICABLE, ConformanceReport
-from .live import LiveServer
+from .live import LiveServers
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
@@ -68,18 +68,20 @@ def remote_store(server: VirtuosoServer, timeout: float = 10.0) -> RemoteStore:
 # --- live servers and docs/conformance.md (tests/live.py, tests/conformance.py) -------------------
 
 
-@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
-def live_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    """`asmk-graph serve` on 127.0.0.1, one per store for the whole session; its base URL."""
-    options: list[str] = []
-    if request.param == "virtuoso":
-        server: VirtuosoServer = request.getfixturevalue("virtuoso")
-        options = ["--endpoint", server.endpoint, "--graph", DEFAULT_GRAPH]
-    live = LiveServer(*options).start()
+@pytest.fixture(scope="session")
+def live_servers(request: pytest.FixtureRequest) -> Iterator[LiveServers]:
+    """`asmk-graph serve` on 127.0.0.1, one per store for the whole session, started when first asked for."""
+    servers = LiveServers(lambda: request.getfixturevalue("virtuoso"))
     try:
-        yield live.url
+        yield servers
     finally:
-        live.stop()
+        servers.stop()
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def live_server(request: pytest.FixtureRequest, live_servers: LiveServers) -> str:
+    """The base URL of the session's live server on each store in turn."""
+    return live_servers.url(request.param)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

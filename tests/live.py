@@ -1,6 +1,6 @@
 """A live server: `asmk-graph serve` in its own process on 127.0.0.1, as a user starts it (uvicorn, h11).
 
-conftest.live_server starts one per store for the whole session; tests that talk HTTP to a real
+conftest.live_servers starts one per store for the whole session; tests that talk HTTP to a real
 server (clients written by others, the W3C tests, a browser) share it.
 """
 
@@ -9,14 +9,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from asmk_graph.store.virtuoso import free_port
+from asmk_graph.namespaces import DEFAULT_GRAPH
+from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-STORE_NAMES = {"oxigraph": "embedded (Oxigraph)", "virtuoso": "Virtuoso"}
 
 
 class LiveServer:
@@ -54,3 +55,21 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
+
+
+class LiveServers:
+    """One live server per store, started on first use; virtuoso() gives the session's Virtuoso."""
+
+    def __init__(self, virtuoso: Callable[[], VirtuosoServer]) -> None:
+        self.virtuoso = virtuoso
+        self.running: dict[str, LiveServer] = {}
+
+    def url(self, store: str) -> str:
+        if store not in self.running:
+            options = ["--endpoint", self.virtuoso().endpoint, "--graph", DEFAULT_GRAPH] if store == "virtuoso" else []
+            self.running[store] = LiveServer(*options).start()
+        return self.running[store].url
+
+    def stop(self) -> None:
+        for server in self.running.values():
+            server.stop()
