@@ -189,3 +189,28 @@ def to_tsv(answer: Answer) -> bytes:
 
 
 RESULT_WRITERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+
+
+# --- XML 1.0 -------------------------------------------------------------------------------------
+
+# characters XML 1.0 cannot carry at all, not even as character references (XML 1.0, 2.2), as UTF-8
+XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+class NotXml(ValueError):
+    """An answer holds a character that XML 1.0 cannot carry."""
+
+
+def xml_1_0(body: bytes) -> bytes:
+    """An XML answer (SPARQL XML results, RDF/XML) made well-formed XML 1.0, whoever wrote it.
+
+    A carriage return becomes &#xD;: written raw, an XML parser reads it back as a line feed (XML
+    1.0, 2.11). Writers put none in their own markup, so every CR byte is content. A character XML
+    1.0 forbids (most C0 controls, U+FFFE, U+FFFF) cannot be written at all: NotXml names it; the
+    answer is refused rather than changed.
+    """
+    forbidden = XML_FORBIDDEN.search(body)
+    if forbidden:
+        code = ord(forbidden.group().decode("utf-8"))
+        raise NotXml(f"the answer holds the character U+{code:04X}, which XML 1.0 cannot carry")
+    return body.replace(b"\r", b"&#xD;")
