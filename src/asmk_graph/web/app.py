@@ -30,8 +30,9 @@ from .editor import editor_page
 from .errors import add_error_handlers
 from .http_semantics import add_http_semantics, not_modified
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
+from .openapi import document_api
 from .pages import Pages, pages_router
-from .rest import rest_router
+from .rest import CONTEXTS, rest_router
 from .search import Search
 from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
 from .static import add_static, assets_installed
@@ -95,6 +96,7 @@ def create_app(
     add_linked_data(app, store, queries, paths, base, pages)
     add_dumps(app, paths.graph_dir)
     add_static(app, paths)
+    document_api(app, list(CONTEXTS))
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
 
     @app.get("/health", tags=["service"])
