@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -59,29 +62,19 @@ def test_bulk_loader_errors_leave_the_graph_as_it_was(virtuoso: VirtuosoServer, 
     assert count_triples(virtuoso.endpoint, graph, None, 30) == real_count
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "asmk_graph.cli", "--root", str(ROOT), "load", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
 
 
 def test_cli_loads_by_graph_store_protocol(virtuoso: VirtuosoServer) -> None:
     graph = TEST_GRAPH + "-gsp"
-    done = cli(
-        "--endpoint",
-        virtuoso.endpoint,
-        "--graph",
-        graph,
-        "--method",
-        "gsp",
-        "--gsp-url",
-        virtuoso.gsp_url,
-        "--user",
-        "dba",
-        "--password",
-        "dba",
-        "--auth",
-        "digest",
-    )
+    options = ["--endpoint", virtuoso.endpoint, "--graph", graph, "--method", "gsp", "--gsp-url", virtuoso.gsp_url]
+    options += ["--user", "dba", "--auth", "digest"]
+    # Virtuoso's PUT is not atomic: refused unless the operator accepts that (issue 9)
+    refused = cli(*options, env={"ASMK_PASSWORD": "dba"})
+    assert refused.returncode == 3 and "not atomic" in refused.stderr and "--method virtuoso" in refused.stderr
+    done = cli(*options, "--allow-non-atomic", env={"ASMK_PASSWORD": "dba"})  # the password never on argv
     assert done.returncode == 0, done.stderr
     assert f"into <{graph}>" in done.stdout
     loaded = int(done.stdout.split()[1])
@@ -93,6 +86,69 @@ def test_cli_load_errors_name_the_problem(virtuoso: VirtuosoServer) -> None:
     assert bad_iri.returncode == 3 and "'not an iri' is not an absolute http(s) IRI" in bad_iri.stderr
     no_isql = cli("--endpoint", virtuoso.endpoint, "--method", "virtuoso")
     assert no_isql.returncode == 3 and "--isql HOST:PORT" in no_isql.stderr
-    refused = cli("--endpoint", virtuoso.endpoint, "--graph", TEST_GRAPH + "-x", "--gsp-url", virtuoso.gsp_url)
+    refused = cli(
+        "--endpoint",
+        virtuoso.endpoint,
+        "--graph",
+        TEST_GRAPH + "-x",
+        "--gsp-url",
+        virtuoso.gsp_url,
+        "--allow-non-atomic",
+    )
     assert refused.returncode == 3 and "answered HTTP 401" in refused.stderr  # no credentials given
+    on_argv = cli("--endpoint", virtuoso.endpoint, "--password", "secret-on-argv")
+    assert on_argv.returncode == 2 and "visible to every user" in on_argv.stderr and "ASMK_PASSWORD" in on_argv.stderr
     assert httpx.get(virtuoso.endpoint, params={"query": "ASK {}"}).status_code == 200
+
+
+KILLED_LOAD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from synthetic import generate
+from asmk_graph.store.load import Isql, load_virtuoso
+data = generate(150_000, seed=5).encode()
+print("loading", flush=True)
+load_virtuoso(data, Isql(sys.argv[2], "dba", "dba"), Path(sys.argv[3]), sys.argv[4], timeout=300)
+"""
+
+
+def test_a_killed_load_leaves_the_previous_graph_served(virtuoso: VirtuosoServer, paths: ProjectPaths) -> None:
+    isql = Isql(virtuoso.isql_address, "dba", "dba")
+    graph, load_dir = TEST_GRAPH + "-killed", virtuoso.directory / "load-killed"
+    real, real_count = payload(paths)
+    load_virtuoso(real, isql, load_dir, graph, timeout=120)
+    loader = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOAD, str(ROOT / "benchmarks"), virtuoso.isql_address, str(load_dir), graph],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert loader.stdout is not None and loader.stdout.readline() == "loading\n"
+    isql_pids: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not isql_pids and time.monotonic() < deadline:  # kill it while isql runs the bulk loader
+        isql_pids = {
+            int(p)
+            for p in subprocess.run(["pgrep", "-P", str(loader.pid)], capture_output=True, text=True).stdout.split()
+        }
+        time.sleep(0.05)
+    assert isql_pids, "the loader never started isql"
+    time.sleep(0.3)
+    loader.send_signal(signal.SIGKILL)
+    loader.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and [pid for pid in isql_pids if running(pid)]:
+        time.sleep(0.1)
+    assert not [pid for pid in isql_pids if running(pid)]  # isql died with the loader
+    assert count_triples(virtuoso.endpoint, graph, None, 30) == real_count  # the previous graph is served
+    load_virtuoso(real, isql, load_dir, graph, timeout=120)  # the next load clears what the killed one left
+    assert count_triples(virtuoso.endpoint, graph, None, 30) == real_count
+    assert count_triples(virtuoso.endpoint, graph + "/staging", None, 30) == 0
+    assert list(load_dir.iterdir()) == []
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -23,7 +23,7 @@ from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH, Ids
 from .paths import ProjectPaths, project_paths
 from .records import DataErrors
 from .store.load import LoadError, distinct_triples, payload
-from .store.stores import OxigraphStore, QueryError, RemoteStore, Store, StoreError
+from .store.stores import OxigraphStore, QueryError, RemoteStore, Store, StoreError, split_credentials
 
 
 def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -46,6 +46,29 @@ def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
             report = failed.report
     sys.stdout.write(report.text())
     return 0 if report.conforms else 1
+
+
+def secret(args: argparse.Namespace, name: str) -> str | None:
+    """A password from --NAME-file (or ASMK_NAME_FILE) or the variable ASMK_NAME; never from the command line."""
+    path = getattr(args, f"{name}_file")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise SystemExit(f"error: cannot read the {name.replace('_', ' ')} file {path}: {exc.strerror}") from exc
+    return os.environ.get(f"ASMK_{name.upper()}")
+
+
+def credentials(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
+    """(endpoint without credentials, user, password) from the options, the environment and the URL."""
+    endpoint, url_user, url_password = split_credentials(args.endpoint)
+    if url_password is not None and args.endpoint != os.environ.get("ASMK_ENDPOINT"):
+        raise SystemExit(
+            "error: a password in --endpoint is visible to every user of this machine (ps); put the URL in "
+            "ASMK_ENDPOINT, or use ASMK_PASSWORD or --password-file"
+        )
+    password = secret(args, "password")
+    return endpoint, args.user or url_user, password if password is not None else url_password
 
 
 def cmd_check_owl(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -80,7 +103,19 @@ def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
     """The remote store the options name, or None for the embedded default."""
     if not args.endpoint:
         return None
-    return RemoteStore(args.endpoint, args.graph, args.user, args.password, args.auth, args.store_timeout)
+    endpoint, user, password = credentials(args)
+    return RemoteStore(endpoint, args.graph, user, password, args.auth, args.store_timeout)
+
+
+class NotOnCommandLine(argparse.Action):
+    """Refuses a secret given as an option value: every user of the machine can read it with ps."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        name = self.dest.replace("_", "-")
+        parser.error(
+            f"--{name} is not accepted: a password on the command line is visible to every user of this machine "
+            f"(ps); use the variable ASMK_{self.dest.upper()} or --{name}-file FILE"
+        )
 
 
 def cmd_query(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -126,6 +161,7 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
     import uvicorn
 
     from .web.app import create_app
+    from .web.limits import Limits
 
     if args.build:
         cmd_build(args, paths)
@@ -134,8 +170,23 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 2
-    base = Ids(args.base).base  # with its trailing slash, as the build mints IRIs
-    app = create_app(paths, store, query_timeout=args.query_timeout, max_rows=args.max_rows, base=base)
+    limits = Limits(
+        max_body=args.max_body,
+        max_answer_bytes=args.max_answer_bytes,
+        worker_memory=args.worker_memory << 20,
+        max_waiting=args.queue,
+    )
+    app = create_app(
+        paths,
+        store,
+        query_timeout=args.query_timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        base=Ids(args.base).base,  # with its trailing slash, as the build mints IRIs
+        public_url=args.public_url or f"http://{args.host}:{args.port}",
+        limits=limits,
+        start_workers=True,
+    )
     # h11, not httptools: httptools drops the body of a POST that offers an upgrade (Upgrade: h2c),
     # which curl --http2 and Java's HTTP client (Jena) send
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", http="h11")
@@ -172,15 +223,26 @@ def cmd_load(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     from .store.load import Isql, load
 
+    endpoint, user, password = credentials(args)
     auth: httpx.Auth | None = None
-    if args.user:
+    if user:
         cls = httpx.DigestAuth if args.auth == "digest" else httpx.BasicAuth
-        auth = cls(args.user, args.password or "")
-    isql = Isql(args.isql, args.isql_user, args.isql_password) if args.isql else None
+        auth = cls(user, password or "")
+    isql_password = secret(args, "isql_password") or "dba"
+    isql = Isql(args.isql, args.isql_user, isql_password) if args.isql else None
     report = load(
-        paths, args.endpoint, args.graph, args.method, args.gsp_url, auth, isql, args.load_dir, args.load_timeout
+        paths,
+        endpoint,
+        args.graph,
+        args.method,
+        args.gsp_url,
+        auth,
+        isql,
+        args.load_dir,
+        args.load_timeout,
+        allow_non_atomic=args.allow_non_atomic,
     )
-    print(f"loaded {report.triples} triples into <{report.graph}> at {args.endpoint} in {report.seconds:.1f} s")
+    print(f"loaded {report.triples} triples into <{report.graph}> at {endpoint} in {report.seconds:.1f} s")
     return 0
 
 
@@ -199,7 +261,14 @@ def store_options(p: argparse.ArgumentParser, need_endpoint: bool = False) -> No
         help=f"named graph holding the ASMK graph [ASMK_GRAPH] (default {DEFAULT_GRAPH})",
     )
     g.add_argument("--user", default=env("ASMK_USER"), help="HTTP user for the endpoint [ASMK_USER]")
-    g.add_argument("--password", default=env("ASMK_PASSWORD"), help="HTTP password [ASMK_PASSWORD]")
+    g.add_argument("--password", action=NotOnCommandLine, help=argparse.SUPPRESS)
+    g.add_argument(
+        "--password-file",
+        default=env("ASMK_PASSWORD_FILE"),
+        metavar="FILE",
+        help="file holding the HTTP password [ASMK_PASSWORD_FILE]; or the variable ASMK_PASSWORD, or "
+        "user:password@ in ASMK_ENDPOINT (never on the command line, where ps shows it)",
+    )
     g.add_argument(
         "--auth",
         choices=("basic", "digest"),
@@ -299,6 +368,17 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--query-timeout", type=float, default=10.0, help="seconds a /sparql query may run (10)")
     sv.add_argument("--max-rows", type=int, default=10000, help="most rows a /sparql SELECT may return (10000)")
     sv.add_argument("--base", default=DEFAULT_BASE)
+    sv.add_argument(
+        "--public-url",
+        default=os.environ.get("ASMK_PUBLIC_URL"),
+        help="where clients reach this service, e.g. https://asmk.example.org; links are built from it, "
+        "never from the Host header [ASMK_PUBLIC_URL] (default http://HOST:PORT)",
+    )
+    sv.add_argument("--workers", type=int, default=2, help="query worker processes (or concurrent remote queries) (2)")
+    sv.add_argument("--queue", type=int, default=0, help="queries that may wait for a worker (default 2 x workers)")
+    sv.add_argument("--worker-memory", type=int, default=1024, help="MiB of memory per query worker (1024)")
+    sv.add_argument("--max-body", type=int, default=1 << 20, help="bytes of request body (1 MiB)")
+    sv.add_argument("--max-answer-bytes", type=int, default=16 << 20, help="bytes of one /sparql answer (16 MiB)")
     store_options(sv)
     sv.set_defaults(func=cmd_serve)
 
@@ -319,10 +399,18 @@ def parser() -> argparse.ArgumentParser:
     )
     ld.add_argument("--isql", metavar="HOST:PORT", help="Virtuoso SQL port for --method virtuoso, e.g. 127.0.0.1:1111")
     ld.add_argument("--isql-user", default="dba")
+    ld.add_argument("--isql-password", action=NotOnCommandLine, help=argparse.SUPPRESS)
     ld.add_argument(
-        "--isql-password",
-        default=os.environ.get("ASMK_ISQL_PASSWORD", "dba"),
-        help="[ASMK_ISQL_PASSWORD] (default dba)",
+        "--isql-password-file",
+        default=os.environ.get("ASMK_ISQL_PASSWORD_FILE"),
+        metavar="FILE",
+        help="file holding the DBA password [ASMK_ISQL_PASSWORD_FILE]; or the variable ASMK_ISQL_PASSWORD "
+        "(default dba)",
+    )
+    ld.add_argument(
+        "--allow-non-atomic",
+        action="store_true",
+        help="load by GSP even into a server whose PUT is not atomic (Virtuoso): readers may see a partial graph",
     )
     ld.add_argument("--load-dir", type=Path, help="directory the Virtuoso server can read (in its DirsAllowed)")
     ld.add_argument("--load-timeout", type=float, default=600.0, help="seconds per loading step (600)")

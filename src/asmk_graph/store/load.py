@@ -1,24 +1,30 @@
-"""Push the built graph (graph/asmk.nt plus the ontology) into a SPARQL server's named graph.
+"""Push the built graph (graph/asmk.nt plus the ontology) into a SPARQL server's named graphs.
 
-Readers must never see a half-loaded graph, so the replacement is one transaction:
+Readers must never see a half-loaded graph, and a load that fails or is killed must leave the
+previous graphs served, so a set of graphs is replaced in one transaction (`load_graphs`):
 
-- `gsp`: one SPARQL 1.1 Graph Store Protocol PUT of the whole graph. Transactional stores
-  (Fuseki/TDB2, GraphDB, Oxigraph server) apply a PUT atomically.
-- `virtuoso`: Virtuoso's GSP PUT is not atomic (a reader saw the graph empty mid-PUT, and
-  half-filled during MOVE; see docs/sparql-servers.md), so the graph goes into a staging graph
-  with Virtuoso's bulk loader (ld_dir/rdf_loader_run, over isql), then one stored-procedure
-  call, a single transaction, swaps the staging quads into the target graph.
+- `gsp`: one SPARQL 1.1 Graph Store Protocol PUT of each graph. Transactional stores
+  (Fuseki/TDB2, GraphDB, Oxigraph server) apply a PUT atomically, but not several PUTs together,
+  and Virtuoso applies none atomically (a reader saw the graph empty mid-PUT; a killed PUT left it
+  partial): the method refuses both cases unless `allow_non_atomic` says a partial graph is fine.
+- `virtuoso`: each graph goes into a staging graph with Virtuoso's bulk loader (ld_dir/
+  rdf_loader_run, over isql); when every staging graph holds what was sent, one stored-procedure
+  call, a single transaction, swaps them all into their targets. Staging graphs, the loader's
+  list entries and the load files are removed afterwards, whether the load succeeded or not; a
+  load killed outright leaves them for the next load, which clears them first.
 
-Both end by counting the triples the server now holds in the graph against what was sent.
+Both end by counting the triples the server now holds in each graph against what was sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +32,10 @@ import httpx
 import pyoxigraph as ox
 
 from ..paths import ProjectPaths
+from .sandbox import die_with_parent
 
 SAFE_IRI = re.compile(r"^https?://[^\s<>\"'{}|\\^`]+$")
-LOAD_FILE = "asmk-load.nt"
+LOAD_FILE = "asmk-load-{}.nt"
 
 
 class LoadError(RuntimeError):
@@ -74,8 +81,38 @@ def count_triples(endpoint: str, graph: str, auth: httpx.Auth | None, timeout: f
         raise LoadError(f"could not count the triples of <{graph}> at {endpoint}: {exc}") from exc
 
 
-def load_gsp(data: bytes, gsp_url: str, graph: str, auth: httpx.Auth | None, timeout: float) -> None:
-    """Replace the graph by one Graph Store Protocol PUT (atomic on transactional stores)."""
+def server_software(url: str, auth: httpx.Auth | None, timeout: float) -> str:
+    """The Server header a URL answers with ('' if none); a HEAD request, which transfers no graph."""
+    try:
+        return str(httpx.head(url, auth=auth, timeout=timeout).headers.get("server", ""))
+    except httpx.HTTPError as exc:
+        raise LoadError(f"{url} does not answer: {exc}") from exc
+
+
+def load_gsp(
+    graphs: Mapping[str, bytes],
+    gsp_url: str,
+    auth: httpx.Auth | None,
+    timeout: float,
+    allow_non_atomic: bool = False,
+) -> None:
+    """Replace each graph by one Graph Store Protocol PUT (atomic on transactional stores, one graph at a time)."""
+    if not allow_non_atomic:
+        if "virtuoso" in server_software(gsp_url, auth, timeout).lower():
+            raise LoadError(
+                "Virtuoso's Graph Store Protocol PUT is not atomic: readers see a partial graph during the load and "
+                "after a failed one. Use --method virtuoso (atomic), or --allow-non-atomic to accept that"
+            )
+        if len(graphs) > 1:
+            raise LoadError(
+                f"the Graph Store Protocol replaces one graph per request, so {len(graphs)} graphs cannot be "
+                "replaced together. Use --method virtuoso, or --allow-non-atomic to load them one by one"
+            )
+    for graph, data in graphs.items():
+        put_graph(data, gsp_url, graph, auth, timeout)
+
+
+def put_graph(data: bytes, gsp_url: str, graph: str, auth: httpx.Auth | None, timeout: float) -> None:
     try:
         response = httpx.put(
             gsp_url,
@@ -92,19 +129,28 @@ def load_gsp(data: bytes, gsp_url: str, graph: str, auth: httpx.Auth | None, tim
 
 
 REPLACE_PROCEDURE = """
-CREATE PROCEDURE DB.DBA.ASMK_REPLACE_GRAPH (IN target VARCHAR, IN staging VARCHAR)
+CREATE PROCEDURE DB.DBA.ASMK_REPLACE_GRAPHS (IN pairs ANY)
 {
-  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (target);
-  INSERT INTO DB.DBA.RDF_QUAD (G, S, P, O)
-    SELECT iri_to_id (target), S, P, O FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (staging);
-  DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (staging);
+  DECLARE i INTEGER;
+  FOR (i := 0; i < length (pairs); i := i + 2)
+  {
+    DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (aref (pairs, i));
+    INSERT INTO DB.DBA.RDF_QUAD (G, S, P, O)
+      SELECT iri_to_id (aref (pairs, i)), S, P, O FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (aref (pairs, i + 1));
+    DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (aref (pairs, i + 1));
+  }
 };
 """
 
 
 @dataclass(frozen=True)
 class Isql:
-    """isql-vt against a Virtuoso SQL port (host:port), as a DBA."""
+    """isql-vt against a Virtuoso SQL port (host:port), as a DBA.
+
+    isql-vt takes its password only as a command-line argument, where other users of the loading
+    machine can see it (ps) while a step runs: load from a machine you trust, or hide processes
+    (mount /proc with hidepid=2). It dies with the loading process.
+    """
 
     address: str
     user: str
@@ -116,7 +162,9 @@ class Isql:
             raise LoadError(f"{self.program} not found: install Debian's virtuoso-opensource (see docs)")
         command = [self.program, self.address, self.user, self.password, "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF"]
         try:
-            done = subprocess.run(command, input=script, capture_output=True, text=True, timeout=timeout)
+            done = subprocess.run(
+                command, input=script, capture_output=True, text=True, timeout=timeout, preexec_fn=die_with_parent
+            )
         except subprocess.TimeoutExpired as exc:
             raise LoadError(f"isql at {self.address} did not finish within {timeout:g} s") from exc
         output = done.stdout + done.stderr
@@ -135,42 +183,92 @@ def distinct_triples(data: bytes) -> int:
     return len(store)
 
 
+def staging_graph(graph: str) -> str:
+    return check_iri(graph.rstrip("/") + "/staging", "staging graph")
+
+
 def load_virtuoso(data: bytes, isql: Isql, load_dir: Path, graph: str, timeout: float) -> None:
-    """Bulk-load into <graph/staging>, check it is complete, then swap it into <graph> in one transaction.
+    """One graph: see load_graphs_virtuoso."""
+    load_graphs_virtuoso({graph: data}, isql, load_dir, timeout)
+
+
+def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path, timeout: float) -> None:
+    """Bulk-load each graph into <graph/staging>, check them all, then swap them in in one transaction.
 
     load_dir must be readable by the server and listed in its DirsAllowed.
     """
-    expected = distinct_triples(data)
-    staging = check_iri(graph.rstrip("/") + "/staging", "staging graph")
+    expected = {graph: distinct_triples(data) for graph, data in graphs.items()}
+    staging = {graph: staging_graph(graph) for graph in graphs}
     load_dir.mkdir(parents=True, exist_ok=True)
     directory = str(load_dir.resolve())
-    with tempfile.NamedTemporaryFile(dir=load_dir, suffix=".tmp", delete=False) as tmp:
-        tmp.write(data)
-    Path(tmp.name).replace(load_dir / LOAD_FILE)
-    isql.run(
-        f"DELETE FROM DB.DBA.load_list WHERE ll_file = '{directory}/{LOAD_FILE}';\n"
-        f"SPARQL CLEAR GRAPH <{staging}>;\n"
-        f"ld_dir ('{directory}', '{LOAD_FILE}', '{staging}');\n"
-        "rdf_loader_run ();\n"
-        "checkpoint;\n",  # the bulk loader does not log: without a checkpoint a restart loses the load
-        timeout,
-    )
-    errors = isql.run(
-        f"SELECT 'LOAD-ERROR', ll_error FROM DB.DBA.load_list WHERE ll_file = '{directory}/{LOAD_FILE}' "
-        "AND ll_error IS NOT NULL;\n",
-        timeout,
-    )
-    if "LOAD-ERROR" in errors:
-        raise LoadError(f"Virtuoso's bulk loader rejected {directory}/{LOAD_FILE}:\n{errors.strip()}")
-    staged = isql.run(f"SPARQL SELECT 'STAGED', COUNT(*) FROM <{staging}> WHERE {{ ?s ?p ?o }};\n", timeout)
-    found = re.search(r"STAGED\s+(\d+)", staged)
-    if not found or int(found.group(1)) != expected:
-        raise LoadError(
-            f"the staging graph <{staging}> holds {found and found.group(1)} triples, expected {expected}; "
-            f"<{graph}> was left unchanged"
+    files = {graph: load_dir / LOAD_FILE.format(i) for i, graph in enumerate(graphs)}
+    forget = "".join(f"DELETE FROM DB.DBA.load_list WHERE ll_file = '{directory}/{f.name}';\n" for f in files.values())
+    clear = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in staging.values())
+    try:
+        for graph, data in graphs.items():
+            with tempfile.NamedTemporaryFile(dir=load_dir, suffix=".tmp", delete=False) as tmp:
+                tmp.write(data)
+            Path(tmp.name).replace(files[graph])
+        queue = "".join(f"ld_dir ('{directory}', '{files[g].name}', '{staging[g]}');\n" for g in graphs)
+        # the bulk loader does not log: without a checkpoint a restart loses the load
+        isql.run(forget + clear + queue + "rdf_loader_run ();\ncheckpoint;\n", timeout)
+        names = ", ".join(f"'{directory}/{f.name}'" for f in files.values())
+        errors = isql.run(
+            f"SELECT 'LOAD-ERROR', ll_file, ll_error FROM DB.DBA.load_list WHERE ll_file IN ({names}) "
+            "AND ll_error IS NOT NULL;\n",
+            timeout,
         )
-    isql.run(REPLACE_PROCEDURE + f"DB.DBA.ASMK_REPLACE_GRAPH ('{graph}', '{staging}');\ncheckpoint;\n", timeout)
-    (load_dir / LOAD_FILE).unlink()
+        if "LOAD-ERROR" in errors:
+            raise LoadError(f"Virtuoso's bulk loader rejected a load file:\n{errors.strip()}")
+        for graph, count in expected.items():
+            staged = isql.run(
+                f"SPARQL SELECT 'STAGED', COUNT(*) FROM <{staging[graph]}> WHERE {{ ?s ?p ?o }};\n", timeout
+            )
+            found = re.search(r"STAGED\s+(\d+)", staged)
+            if not found or int(found.group(1)) != count:
+                raise LoadError(
+                    f"the staging graph <{staging[graph]}> holds {found and found.group(1)} triples, expected "
+                    f"{count}; {', '.join(f'<{g}>' for g in graphs)} left unchanged"
+                )
+        pairs = ", ".join(f"'{graph}', '{staging[graph]}'" for graph in graphs)
+        isql.run(REPLACE_PROCEDURE + f"DB.DBA.ASMK_REPLACE_GRAPHS (vector ({pairs}));\ncheckpoint;\n", timeout)
+    finally:
+        for path in [*files.values(), *load_dir.glob("*.tmp")]:
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(LoadError):  # the server is gone or busy: the next load clears them first
+            isql.run(forget + clear, timeout)
+
+
+def load_graphs(
+    graphs: Mapping[str, bytes],
+    endpoint: str,
+    method: str,
+    gsp_url: str | None = None,
+    auth: httpx.Auth | None = None,
+    isql: Isql | None = None,
+    load_dir: Path | None = None,
+    timeout: float = 600.0,
+    allow_non_atomic: bool = False,
+) -> dict[str, int]:
+    """Replace the named graphs (IRI -> N-Triples) together; the triples each now holds, checked."""
+    for graph in graphs:
+        check_iri(graph, "graph")
+    expected = {graph: distinct_triples(data) for graph, data in graphs.items()}
+    if method == "gsp":
+        if not gsp_url:
+            raise LoadError("--method gsp needs --gsp-url (the server's Graph Store Protocol address)")
+        load_gsp(graphs, gsp_url, auth, timeout, allow_non_atomic)
+    elif method == "virtuoso":
+        if isql is None or load_dir is None:
+            raise LoadError("--method virtuoso needs --isql HOST:PORT and --load-dir (a directory in DirsAllowed)")
+        load_graphs_virtuoso(graphs, isql, load_dir, timeout)
+    else:
+        raise LoadError(f"--method {method!r}: expected gsp or virtuoso")
+    for graph, count in expected.items():
+        found = count_triples(endpoint, graph, auth, timeout)
+        if found != count:
+            raise LoadError(f"<{graph}> at {endpoint} holds {found} triples after loading, expected {count}")
+    return expected
 
 
 def load(
@@ -183,21 +281,13 @@ def load(
     isql: Isql | None = None,
     load_dir: Path | None = None,
     timeout: float = 600.0,
+    allow_non_atomic: bool = False,
 ) -> LoadReport:
+    """The project's graph (graph/asmk.nt plus the ontology) into one named graph."""
     check_iri(graph, "graph")
     started = time.monotonic()
-    data, expected = payload(paths)
-    if method == "gsp":
-        if not gsp_url:
-            raise LoadError("--method gsp needs --gsp-url (the server's Graph Store Protocol address)")
-        load_gsp(data, gsp_url, graph, auth, timeout)
-    elif method == "virtuoso":
-        if isql is None or load_dir is None:
-            raise LoadError("--method virtuoso needs --isql HOST:PORT and --load-dir (a directory in DirsAllowed)")
-        load_virtuoso(data, isql, load_dir, graph, timeout)
-    else:
-        raise LoadError(f"--method {method!r}: expected gsp or virtuoso")
-    found = count_triples(endpoint, graph, auth, timeout)
-    if found != expected:
-        raise LoadError(f"<{graph}> at {endpoint} holds {found} triples after loading, expected {expected}")
-    return LoadReport(graph, found, time.monotonic() - started)
+    data, _ = payload(paths)
+    counts = load_graphs(
+        {graph: data}, endpoint, method, gsp_url, auth, isql, load_dir, timeout, allow_non_atomic=allow_non_atomic
+    )
+    return LoadReport(graph, counts[graph], time.monotonic() - started)

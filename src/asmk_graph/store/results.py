@@ -1,7 +1,9 @@
 """Query answers independent of the store that produced them, and the SPARQL result formats.
 
-Both stores (embedded Oxigraph, remote endpoint) turn their answers into an `Answer`, so the API
-applies one row cap and writes JSON, XML, CSV and TSV the same way whichever store answered.
+Two ways to write an answer, both capped (never cut short: a larger answer is refused):
+- `Answer` plus the writers below (JSON, XML, CSV, TSV): remote SELECT answers, and every ASK;
+- Oxigraph's own writers on Oxigraph's streams (`write_solutions`, `write_graph`): what the
+  embedded store's query workers answer, and graphs from a remote store.
 Formats follow the W3C recommendations "SPARQL 1.1 Query Results JSON/XML/CSV and TSV Formats".
 """
 
@@ -11,11 +13,15 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import Graph
+import pyoxigraph as ox
+
+if TYPE_CHECKING:  # not imported at run time: query workers use this module and start faster without rdflib
+    from rdflib import Graph
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -70,8 +76,8 @@ class Answer:
 
 
 class TooManyRows(ValueError):
-    def __init__(self, max_rows: int) -> None:
-        super().__init__(f"the result has more than {max_rows} rows; add a LIMIT or page with OFFSET")
+    def __init__(self, max_rows: int, what: str = "rows") -> None:
+        super().__init__(f"the result has more than {max_rows} {what}; add a LIMIT or page with OFFSET")
 
 
 def capped(rows: Any, max_rows: int | None) -> list[Any]:
@@ -82,6 +88,80 @@ def capped(rows: Any, max_rows: int | None) -> list[Any]:
         if max_rows is not None and len(out) > max_rows:
             raise TooManyRows(max_rows)
     return out
+
+
+class AnswerTooLarge(ValueError):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"the answer is larger than {max_bytes} bytes; add a LIMIT or page with OFFSET")
+
+
+# format= name -> (media type, Oxigraph's format); the first of each is the default
+RESULT_FORMATS = {
+    "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    "csv": ("text/csv", ox.QueryResultsFormat.CSV),
+    "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+}
+GRAPH_FORMATS = {
+    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+    "rdfxml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+}
+_RESULT_BY_MEDIA = {media: (name, fmt) for name, (media, fmt) in RESULT_FORMATS.items()}
+_GRAPH_BY_MEDIA = {media: fmt for media, fmt in GRAPH_FORMATS.values()}
+
+
+class CappedBuffer(io.BytesIO):
+    """Collects what a writer writes; AnswerTooLarge past max_bytes, TooManyRows past max_lines lines."""
+
+    def __init__(self, max_bytes: int, max_lines: int | None = None, rows: int = 0) -> None:
+        super().__init__()
+        self.lines = 0
+        self.max_bytes, self.max_lines, self.rows = max_bytes, max_lines, rows
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if self.tell() + len(chunk) > self.max_bytes:
+            raise AnswerTooLarge(self.max_bytes)
+        if self.max_lines is not None:
+            self.lines += chunk.count(b"\n")
+            if self.lines > self.max_lines:
+                raise TooManyRows(self.rows)
+        return super().write(chunk)
+
+
+def capped_triples(triples: Iterable[ox.Triple], max_triples: int) -> Iterator[ox.Triple]:
+    for count, triple in enumerate(triples, 1):
+        if count > max_triples:
+            raise TooManyRows(max_triples, "triples")
+        yield triple
+
+
+def write_graph(
+    triples: Iterable[ox.Triple], media: str, max_triples: int, max_bytes: int, prefixes: dict[str, str]
+) -> bytes:
+    buffer = CappedBuffer(max_bytes)
+    fmt = _GRAPH_BY_MEDIA[media]
+    used = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    ox.serialize(capped_triples(triples, max_triples), buffer, fmt, prefixes=used)
+    return buffer.getvalue()
+
+
+def write_solutions(solutions: ox.QuerySolutions, media: str, max_rows: int, max_bytes: int) -> bytes:
+    """Written as TSV first, where one line is one row, so the row cap is exact in every format."""
+    tsv = CappedBuffer(max_bytes, max_lines=max_rows + 1, rows=max_rows)  # + the header line
+    solutions.serialize(tsv, ox.QueryResultsFormat.TSV)
+    if media == RESULT_FORMATS["tsv"][0]:
+        return tsv.getvalue()
+    out = CappedBuffer(max_bytes)
+    ox.parse_query_results(tsv.getvalue(), ox.QueryResultsFormat.TSV).serialize(out, _RESULT_BY_MEDIA[media][1])
+    return out.getvalue()
+
+
+def write_boolean(value: bool, media: str) -> bytes:
+    """An ASK answer, written by the writers below on both stores."""
+    return RESULT_WRITERS[_RESULT_BY_MEDIA[media][0]](Answer("ask", boolean=value))
 
 
 def term_from_json(binding: dict[str, str]) -> Term:

@@ -11,9 +11,12 @@ down 503, too slow 504, answering something unreadable 502.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
+import urllib.parse
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..paths import ProjectPaths
-from .results import LANG_STRING, Answer, Row, Term, TooManyRows, answer_from_json, capped
+from .results import LANG_STRING, Answer, AnswerTooLarge, Row, Term, TooManyRows, answer_from_json, capped
 
 
 class StoreError(Exception):
@@ -62,8 +65,11 @@ class Store(ABC):
     description: str
 
     @abstractmethod
-    def answer(self, query: str, max_rows: int | None = None, timeout: float | None = None) -> Answer:
-        """Evaluate query; a SELECT longer than max_rows raises QueryError instead of being cut."""
+    def answer(
+        self, query: str, max_rows: int | None = None, timeout: float | None = None, max_bytes: int | None = None
+    ) -> Answer:
+        """Evaluate query; a SELECT longer than max_rows (or an answer of more than max_bytes, where the
+        store reads bytes) raises QueryError instead of being cut."""
 
     def select(self, query: str) -> list[dict[str, Any]]:
         answer = self.answer(query)
@@ -147,19 +153,81 @@ class OxigraphStore(Store):
     def __len__(self) -> int:
         return len(self.store)
 
-    def answer(self, query: str, max_rows: int | None = None, timeout: float | None = None) -> Answer:
-        """In-process, so timeout cannot be enforced here: user queries go through workers.QueryWorkers."""
+    def answer(
+        self, query: str, max_rows: int | None = None, timeout: float | None = None, max_bytes: int | None = None
+    ) -> Answer:
+        """In-process, so timeout cannot be enforced here: user queries go through pool.WorkerPool."""
         return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
 
 
 # --- remote --------------------------------------------------------------------------------
 
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+# Virtuoso answers HTTP 500 also for errors of the query (SQL states of class 22 data, 37 syntax,
+# 42 access; RDFxx): those are the client's fault, not the endpoint's
+QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
 CHUNK = 1 << 16
 
 
+def split_credentials(endpoint: str) -> tuple[str, str | None, str | None]:
+    """(endpoint without user:password@, user, password) for an endpoint URL that may carry them."""
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.username is None and parts.password is None:
+        return endpoint, None, None
+    host = parts.hostname or ""
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+    user = urllib.parse.unquote(parts.username or "")
+    password = None if parts.password is None else urllib.parse.unquote(parts.password)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), user, password
+
+
+# Virtuoso names blank nodes "nodeID://b123" in JSON results, which is no valid blank node label
+VIRTUOSO_BNODE = re.compile(rb'("type": "bnode", "value": ")nodeID://')
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """An endpoint's answer as it came: media type and body bytes."""
+
+    media: str
+    body: bytes
+    query_type: str
+    truncated_at: str | None
+    endpoint: str
+
+    def solutions(self) -> ox.QuerySolutions:
+        """A SELECT answer as Oxigraph's stream (parsed in Rust, not into Python objects)."""
+        try:
+            parsed = ox.parse_query_results(VIRTUOSO_BNODE.sub(rb"\1", self.body), ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise self._unreadable(exc) from exc
+        if not isinstance(parsed, ox.QuerySolutions):
+            raise BadEndpointAnswer(f"{self.endpoint} answered a boolean to a SELECT query")
+        return parsed
+
+    def triples(self) -> list[ox.Triple]:
+        """A CONSTRUCT/DESCRIBE answer (N-Triples or Turtle) as Oxigraph triples."""
+        fmt = ox.RdfFormat.N_TRIPLES if self.media in ("application/n-triples", "text/plain") else ox.RdfFormat.TURTLE
+        try:
+            return [quad.triple for quad in ox.parse(self.body, fmt)]
+        except (SyntaxError, ValueError) as exc:
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> BadEndpointAnswer:
+        return BadEndpointAnswer(
+            f"{self.endpoint} answered something that is not a SPARQL result ({self.media or 'no content type'}): "
+            f"{type(exc).__name__}: {str(exc)[:200]}"
+        )
+
+
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint; default_graph scopes every query to the loaded graph."""
+    """A SPARQL 1.1 Protocol endpoint; default_graph scopes every query to the loaded graph.
+
+    Credentials come from the arguments or from the endpoint URL (http://user:password@host/...);
+    the URL is kept and shown without them. Each request also asks the server to stop the query at
+    the deadline (`timeout` in milliseconds, which Virtuoso obeys and other servers ignore or read
+    as a larger limit).
+    """
 
     def __init__(
         self,
@@ -172,6 +240,8 @@ class RemoteStore(Store):
     ) -> None:
         if auth not in ("basic", "digest"):
             raise ValueError(f"auth={auth!r}: expected basic or digest")
+        endpoint, url_user, url_password = split_credentials(endpoint)
+        user, password = user or url_user, password if password is not None else url_password
         self.endpoint = endpoint
         self.default_graph = default_graph
         self.credentials = (user, password or "") if user else None
@@ -185,7 +255,8 @@ class RemoteStore(Store):
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters; Accept alone decides
         wrapper.setQuery(query)
-        wrapper.setTimeout(max(1, int(timeout + 0.999)))  # urllib socket timeout: connect and each read
+        wrapper.setTimeout(max(0.1, timeout))  # type: ignore[arg-type]  # urllib's socket timeout takes a float
+        wrapper.addParameter("timeout", str(max(1, int(timeout * 1000))))  # the server's own query limit
         if self.default_graph:
             wrapper.addDefaultGraph(self.default_graph)
         if self.credentials:
@@ -196,7 +267,8 @@ class RemoteStore(Store):
         wrapper.addCustomHttpHeader("Accept", accept)
         return wrapper
 
-    def answer(self, query: str, max_rows: int | None = None, timeout: float | None = None) -> Answer:
+    def fetch(self, query: str, timeout: float | None = None, max_bytes: int | None = None) -> Fetched:
+        """The endpoint's answer, read by the deadline and refused beyond max_bytes, without parsing it."""
         timeout = timeout or self.timeout
         deadline = time.monotonic() + timeout
         wrapper = self._wrapper(query, timeout)
@@ -205,7 +277,7 @@ class RemoteStore(Store):
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             truncated_at = response.headers.get("X-SPARQL-MaxRows")
             partial = response.headers.get("X-SQL-State")  # Virtuoso's "anytime" partial answer
-            body = self._read(response, deadline, timeout)
+            body = self._read(response, deadline, timeout, max_bytes)
         except SPARQLWrapperException as exc:
             raise self._refusal(exc) from exc
         except urllib.error.HTTPError as exc:
@@ -221,9 +293,20 @@ class RemoteStore(Store):
             raise EndpointTimeout(
                 f"{self.endpoint} ran out of time and sent a partial answer (X-SQL-State: {partial}); refused"
             )
-        if wrapper.queryType == "ASK":
-            return self._ask(body)
-        return self._parse(body, media, max_rows, truncated_at)
+        if truncated_at is not None:  # Virtuoso's ResultSetMaxRows cut the answer short
+            raise BadEndpointAnswer(
+                f"{self.endpoint} truncated the result at {truncated_at} rows (Virtuoso: raise "
+                "[SPARQL] ResultSetMaxRows above the API's row cap)"
+            )
+        return Fetched(media, body, wrapper.queryType or "", truncated_at, self.endpoint)
+
+    def answer(
+        self, query: str, max_rows: int | None = None, timeout: float | None = None, max_bytes: int | None = None
+    ) -> Answer:
+        fetched = self.fetch(query, timeout, max_bytes)
+        if fetched.query_type == "ASK":
+            return self._ask(fetched.body)
+        return self._parse(fetched.body, fetched.media, max_rows)
 
     def _ask(self, body: bytes) -> Answer:
         """Virtuoso answers ASK in JSON as a SELECT of ?__ASK_RETVAL instead of a boolean: one row (1) for
@@ -241,13 +324,16 @@ class RemoteStore(Store):
         except Exception as exc:
             raise BadEndpointAnswer(f"{self.endpoint} answered an ASK with something unreadable: {exc}") from exc
 
-    def _read(self, response: Any, deadline: float, timeout: float) -> bytes:
+    def _read(self, response: Any, deadline: float, timeout: float, max_bytes: int | None) -> bytes:
         """The body, read in chunks so a slowly dripping endpoint cannot hold us past the deadline."""
-        chunks = []
+        chunks, size = [], 0
         read = getattr(response, "read1", response.read)  # read1 returns what has arrived, read(n) waits for n
         try:
             while chunk := read(CHUNK):
                 chunks.append(chunk)
+                size += len(chunk)
+                if max_bytes is not None and size > max_bytes:
+                    raise QueryError(str(AnswerTooLarge(max_bytes)))
                 if time.monotonic() > deadline:
                     raise EndpointTimeout(f"{self.endpoint} did not finish its answer within {timeout:g} s")
         finally:
@@ -256,11 +342,11 @@ class RemoteStore(Store):
 
     def _refusal(self, exc: SPARQLWrapperException) -> StoreError:
         message = str(exc).strip()
-        if type(exc).__name__ == "QueryBadFormed":
-            return QueryError(f"query error (from the endpoint): {message}")
+        if type(exc).__name__ == "QueryBadFormed" or QUERY_FAULT.search(message):
+            return QueryError(f"query error (from the endpoint): {message[:2000]}")
         return BadEndpointAnswer(f"{self.endpoint} failed: {message[:500]}")
 
-    def _parse(self, body: bytes, media: str, max_rows: int | None, truncated_at: str | None) -> Answer:
+    def _parse(self, body: bytes, media: str, max_rows: int | None) -> Answer:
         try:
             if media in ("application/n-triples", "text/plain", "text/turtle", "application/turtle"):
                 fmt = "nt" if media in ("application/n-triples", "text/plain") else "turtle"
@@ -275,9 +361,4 @@ class RemoteStore(Store):
             capped(answer.rows, max_rows)
         except TooManyRows as exc:
             raise QueryError(str(exc)) from exc
-        if truncated_at is not None:  # Virtuoso's ResultSetMaxRows cut the answer short
-            raise BadEndpointAnswer(
-                f"{self.endpoint} truncated the result at {truncated_at} rows (Virtuoso: raise "
-                "[SPARQL] ResultSetMaxRows above the API's row cap)"
-            )
         return answer

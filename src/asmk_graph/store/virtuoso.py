@@ -5,10 +5,15 @@ defaults, as docs/sparql-servers.md asks of any Virtuoso behind the API: ResultS
 raised from 10000, which silently truncates answers (adding only an X-SPARQL-MaxRows header), and
 MaxQueryCostEstimationTime = 0 turns off the cost estimate, which refused the API's queries on
 this small graph with estimates of hours for queries that run in milliseconds.
+
+The server's address space is capped (8 GiB by default): Virtuoso has no per-query memory limit
+that holds (MaxQueryMem does not stop a query that doubles a string with CONCAT), and one such
+query grew a test server to 24 GB until the kernel's OOM killer ended it on a shared machine.
 """
 
 from __future__ import annotations
 
+import resource
 import shutil
 import signal
 import socket
@@ -61,10 +66,11 @@ def free_port() -> int:
 class VirtuosoServer:
     """virtuoso-t in the foreground (so its PID is ours), with the DBA account dba/dba."""
 
-    def __init__(self, directory: Path, result_set_max_rows: int = 1_000_000) -> None:
+    def __init__(self, directory: Path, result_set_max_rows: int = 1_000_000, max_memory: int = 8 << 30) -> None:
         self.directory = directory.resolve()
         self.http_port, self.sql_port = free_port(), free_port()
         self.result_set_max_rows = result_set_max_rows
+        self.max_memory = max_memory
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -98,6 +104,7 @@ class VirtuosoServer:
         self.process = subprocess.Popen(
             [PROGRAM, "+foreground", "+configfile", str(ini)], cwd=self.directory, stdout=log, stderr=log
         )
+        resource.prlimit(self.process.pid, resource.RLIMIT_AS, (self.max_memory, self.max_memory))
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

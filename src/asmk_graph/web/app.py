@@ -16,8 +16,9 @@ from email.utils import formatdate
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import OWL, Graph, URIRef
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
@@ -25,16 +26,17 @@ from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import distinct_triples, payload
-from ..store.stores import OxigraphStore, Store
+from ..store.stores import OxigraphStore, RemoteStore, Store
 from .editor import editor_page
 from .errors import add_error_handlers
 from .http_semantics import add_http_semantics, not_modified
+from .limits import Limits, guard
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
 from .openapi import document_api
 from .pages import Pages, pages_router
 from .rest import CONTEXTS, rest_router
 from .search import Search
-from .sparql import LazyWorkers, Runner, ThreadRunner, sparql_router
+from .sparql import EmbeddedRunner, RemoteRunner, Runner, sparql_router
 from .static import add_static, assets_installed
 
 DUMP_MEDIA = {
@@ -43,6 +45,7 @@ DUMP_MEDIA = {
     ".gz": "application/gzip",
     ".jsonld": "application/ld+json",
 }
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def create_app(
@@ -52,17 +55,29 @@ def create_app(
     max_rows: int = 10000,
     workers: int = 2,
     base: str = DEFAULT_BASE,
+    public_url: str = DEFAULT_PUBLIC_URL,
+    limits: Limits | None = None,
+    start_workers: bool = False,
 ) -> FastAPI:
     """store: None for the embedded Oxigraph store loaded from graph/, else e.g. a store.RemoteStore.
 
-    query_timeout, max_rows and workers apply to user-supplied queries at /sparql.
+    query_timeout, max_rows and workers apply to user-supplied queries at /sparql (workers: query
+    processes on the embedded store, concurrent queries on a remote one); limits bound the rest.
+    public_url: where clients reach this service; links are built from it, never from the Host header.
+    start_workers: start the query workers with the application instead of on the first query.
     """
+    limits = limits or Limits()
+    public_url = public_url.rstrip("/")
     runner: Runner
     if store is None:
         embedded = OxigraphStore.from_project(paths)
-        store, runner = embedded, LazyWorkers(embedded.files, workers)
+        store, runner = embedded, EmbeddedRunner(embedded.files, workers, limits)
+        if start_workers:
+            runner.start()
+    elif isinstance(store, RemoteStore):
+        runner = RemoteRunner(store, workers, limits.max_waiting)
     else:
-        runner = ThreadRunner(store)
+        raise TypeError(f"user queries run on the embedded store or a RemoteStore, not {type(store).__name__}")
     queries = load_queries(paths.queries)
     # like with like: the store holds the graph plus the ontology, so it is compared with both
     expected_triples = payload(paths)[1]
@@ -78,11 +93,11 @@ def create_app(
         lifespan=lifespan,
         title="ASMK knowledge graph",
         version=__version__,
-        description="Linked data of the Arbeits- und Sozialministerkonferenz: REST, SPARQL, dumps. "
-        f"Store: {store.description}.",
+        description="Linked data of the Arbeits- und Sozialministerkonferenz: REST, SPARQL, dumps.",
         docs_url=None,  # served by static.py from vendored assets, not from a CDN
         redoc_url=None,
     )
+    guard(app, limits.max_body, public_url)
     app.state.store, app.state.runner = store, runner
     add_error_handlers(app, base)
     add_http_semantics(app, last_modified=served_files_changed(paths))
@@ -90,28 +105,32 @@ def create_app(
     pages = Pages(store, queries, paths, base, search)
     app.state.pages = pages
 
-    app.include_router(rest_router(store, queries, search))
-    app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows))
+    app.include_router(rest_router(store, queries, search, public_url))
+    app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows, limits, public_url))
     app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
-    add_linked_data(app, store, queries, paths, base, pages)
+    add_linked_data(app, store, queries, paths, base, pages, public_url)
     add_dumps(app, paths.graph_dir)
     add_static(app, paths)
     document_api(app, list(CONTEXTS))
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, object]:
-        """Whether the store answers (503/504 with the reason when not), and whether it holds exactly
-        the triples of the dumps plus the ontology ("mismatch": reload it with asmk-graph load)."""
-        triples = store.select(queries["api/count"].text)[0]["triples"]
-        return {
-            "status": "ok" if triples == expected_triples else "mismatch",
+    async def health() -> JSONResponse:
+        """Whether the store answers (503/504 with the reason when not), whether it holds exactly the
+        triples of the dumps plus the ontology ("mismatch": reload it with asmk-graph load), and the
+        state of the /sparql query workers ("degraded" when they cannot be started). 503 unless "ok"."""
+        rows = await run_in_threadpool(store.select, queries["api/count"].text)
+        triples, queries_state = rows[0]["triples"], runner.health()
+        status = "mismatch" if triples != expected_triples else "degraded" if queries_state["degraded"] else "ok"
+        body = {
+            "status": status,
             "store": store.description,
             "triples": triples,
             "expectedTriples": expected_triples,
             "dumpTriples": dump_triples,
             "ontologyTriples": expected_triples - dump_triples,
         }
+        return JSONResponse({**body, "queries": queries_state}, status_code=200 if status == "ok" else 503)
 
     return app
 
@@ -130,7 +149,13 @@ RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
 
 
 def add_linked_data(
-    app: FastAPI, store: Store, queries: dict[str, NamedQuery], paths: ProjectPaths, base: str, pages: Pages
+    app: FastAPI,
+    store: Store,
+    queries: dict[str, NamedQuery],
+    paths: ProjectPaths,
+    base: str,
+    pages: Pages,
+    public_url: str,
 ) -> None:
 
     @app.get("/id/{path:path}", tags=["linked data"])
@@ -151,7 +176,7 @@ def add_linked_data(
             if len(graph) == 0:
                 raise HTTPException(404, f"no resource {iri}")
             response = rdf_response(graph, request, str(iri), {}, media)
-        response.headers["Link"] = alternate_links(f"{request.base_url}id/{path}", media)
+        response.headers["Link"] = alternate_links(f"{public_url}/id/{path}", media)  # never from the Host header
         return response
 
     static = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}

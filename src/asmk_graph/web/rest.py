@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from rdflib import Literal, URIRef
+from starlette.datastructures import URL
 
 from ..queries import NamedQuery
 from ..store.stores import Store
@@ -167,13 +168,18 @@ def split(value: str | None) -> list[str]:
     return sorted(value.split()) if value else []
 
 
-def page(request: Request, items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
-    total = len(items)
-    links = {"self": str(request.url)}
+def public(request: Request, public_url: str) -> URL:
+    """The request's URL on the configured public base URL, whatever the Host header said."""
+    return URL(public_url + request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+
+
+def page(request: Request, items: list[dict[str, Any]], limit: int, offset: int, public_url: str) -> dict[str, Any]:
+    total, url = len(items), public(request, public_url)
+    links = {"self": str(url)}
     if offset + limit < total:
-        links["next"] = str(request.url.include_query_params(offset=offset + limit, limit=limit))
+        links["next"] = str(url.include_query_params(offset=offset + limit, limit=limit))
     if offset > 0:
-        links["prev"] = str(request.url.include_query_params(offset=max(0, offset - limit), limit=limit))
+        links["prev"] = str(url.include_query_params(offset=max(0, offset - limit), limit=limit))
     return {"items": items[offset : offset + limit], "total": total, "limit": limit, "offset": offset, "links": links}
 
 
@@ -267,7 +273,7 @@ def without_nulls(value: Any) -> Any:
     return value
 
 
-def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search) -> APIRouter:
+def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, public_url: str) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
     def run(name: str, lists: dict[str, list[URIRef]] | None = None, **params: Any) -> list[dict[str, Any]]:
@@ -275,7 +281,7 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search) ->
         return store.select(queries[f"api/{name}"].bind(bound, lists))
 
     def respond(request: Request, resource: str, body: dict[str, Any]) -> Response:
-        context_url = str(request.url_for("context", resource=resource))
+        context_url = public_url + request.app.url_path_for("context", resource=resource)
         media = negotiate(request.headers.get("accept"), JSON_MEDIA)
         if media is None:
             raise HTTPException(406, f"offered: {', '.join(JSON_MEDIA)}")
@@ -288,7 +294,7 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search) ->
 
     def listing(resource: str, make: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Any:
         def endpoint(request: Request, limit: Limit = 100, offset: Offset = 0) -> Response:
-            return respond(request, resource, page(request, make(run(resource)), limit, offset))
+            return respond(request, resource, page(request, make(run(resource)), limit, offset, public_url))
 
         endpoint.__name__ = resource
         endpoint.__doc__ = queries[f"api/{resource}"].summary
@@ -349,7 +355,9 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search) ->
             rows = run(
                 "resolutions", found, conference=conference, year=year, state=state, outcome=outcome, topic=topic
             )
-        return respond(request, "resolutions", page(request, [resolution_item(r) for r in rows], limit, offset))
+        return respond(
+            request, "resolutions", page(request, [resolution_item(r) for r in rows], limit, offset, public_url)
+        )
 
     value_terms: dict[str, str] = {}
 

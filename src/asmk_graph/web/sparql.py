@@ -1,27 +1,46 @@
 """/sparql: the SPARQL 1.1 Protocol, read-only, with a service description.
 
-User queries run through a `Runner`: on the embedded store a pool of killable worker processes
-(pyoxigraph cannot interrupt a query), on a remote endpoint a thread whose HTTP read has a
-deadline. Either way the answer comes back as a results.Answer, is capped at max_rows and
-written in the negotiated format here, so every store speaks the same formats.
+Every user query is bounded from arrival to last byte (docs/reliability.md):
+1. the body is read within the deadline and the body limit (web/limits.py);
+2. the text is checked on a tokenizer, in a thread (web/query_check.py): size, nesting, operators,
+   no update, no SERVICE, no server extensions; the query form decides the media type;
+3. a `Runner` answers by the deadline, counted from the request's arrival, waiting in a bounded
+   queue: on the embedded store a pool of worker processes without network that write the answer
+   themselves (store/pool.py), on a remote endpoint a bounded number of threads whose HTTP read has
+   the same deadline;
+4. the bytes are streamed with their Content-Length; a client that leaves cancels its query.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+import contextlib
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
+from ..namespaces import PREFIXES
 from ..queries import NamedQuery
-from ..store.results import RESULT_WRITERS, Answer
-from ..store.stores import Store
-from ..store.workers import QueryWorkers
+from ..store.pool import Reply, WorkerError, WorkerLimits, WorkerPool
+from ..store.queueing import Deadline, Handout, QueueFull
+from ..store.results import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    AnswerTooLarge,
+    TooManyRows,
+    write_boolean,
+    write_graph,
+    write_solutions,
+)
+from ..store.stores import EndpointTimeout, QueryError, RemoteStore, Store
+from .limits import Limits, arrival
 from .linked_data import OFFERED, negotiate, render
+from .query_check import READ_ONLY, QueryRefused, check_query
 from .templating import wants_html
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -30,18 +49,8 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
 # format name -> media type; the first of each group is the default
-RESULT_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_MEDIA = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
+RESULT_MEDIA = {name: media for name, (media, _) in RESULT_FORMATS.items()}
+GRAPH_MEDIA = {name: media for name, (media, _) in GRAPH_FORMATS.items()}
 ACCEPT_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": RESULT_MEDIA["xml"]}
 SD_FORMATS = (
     "SPARQL_Results_JSON",
@@ -53,90 +62,136 @@ SD_FORMATS = (
     "JSON-LD",
     "RDF_XML",
 )
+PREFIX_IRIS = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
+T = TypeVar("T")
 
-# keywords only count outside strings, IRIs and comments, and not as ?variables or prefixed names
-NOT_KEYWORDS = re.compile(
-    r'""".*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*', re.S
-)
-UPDATE = re.compile(
-    r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\s*(DATA|WHERE|\{|<|GRAPH|SILENT|ALL|DEFAULT)",
-    re.IGNORECASE,
-)
-SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.IGNORECASE)
-READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+
+@dataclass(frozen=True)
+class UserQuery:
+    query: str
+    form: str  # select | ask | graph
+    media: str
+    max_rows: int
+    max_bytes: int
 
 
 class Runner(Protocol):
-    async def run(self, query: str, max_rows: int | None, timeout: float) -> Answer: ...
+    async def run(self, request: UserQuery, deadline: Deadline) -> Reply: ...
+
+    def health(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
 
 
-class ThreadRunner:
-    """For a remote store: its answer() already enforces the deadline, a thread keeps the loop free."""
+class EmbeddedRunner:
+    """The embedded store's worker pool, started on the first user query (or by start())."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, files: list[Path], size: int, limits: Limits) -> None:
+        self.files, self.size, self.limits = files, size, limits
+        self.pool: WorkerPool | None = None
 
-    async def run(self, query: str, max_rows: int | None, timeout: float) -> Answer:
-        return await asyncio.to_thread(self.store.answer, query, max_rows, timeout)
+    def start(self) -> WorkerPool:
+        if self.pool is None:
+            worker_limits = WorkerLimits(memory=self.limits.worker_memory)
+            self.pool = WorkerPool(self.files, self.size, worker_limits, self.limits.max_waiting)
+        return self.pool
 
-    def close(self) -> None:
-        pass
+    async def run(self, request: UserQuery, deadline: Deadline) -> Reply:
+        return await self.start().run({**asdict(request), "prefixes": PREFIX_IRIS}, deadline)
 
-
-class LazyWorkers:
-    """Embedded store: worker processes started on the first user query, not at import or start-up."""
-
-    def __init__(self, files: list[Path], size: int) -> None:
-        self.files, self.size = files, size
-        self.pool: QueryWorkers | None = None
-        self.lock = asyncio.Lock()
-
-    async def run(self, query: str, max_rows: int | None, timeout: float) -> Answer:
-        async with self.lock:
-            if self.pool is None:
-                self.pool = await asyncio.to_thread(QueryWorkers, self.files, self.size)
-        return await self.pool.run(query, max_rows, timeout)
+    def health(self) -> dict[str, Any]:
+        if self.pool is None:
+            return {"size": self.size, "started": False, "degraded": False}
+        return {"started": True, **self.pool.health()}
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
 
 
-def check_query(query: str | None) -> str:
-    if not query or not query.strip():
-        raise HTTPException(400, "missing 'query' parameter")
-    keywords = NOT_KEYWORDS.sub(lambda m: "<>" if m.group().startswith("<") else " ", query)
-    if UPDATE.search(keywords):
-        raise HTTPException(403, READ_ONLY)
-    if SERVICE.search(keywords):
-        raise HTTPException(400, "SERVICE (federated query) is not allowed: the endpoint makes no outbound requests")
-    return query
+async def _once(body: bytes) -> AsyncIterator[bytes]:
+    yield body
 
 
-def choose_media(answer: Answer, fmt: str | None, accept: str | None) -> str:
+class RemoteRunner:
+    """A remote store: at most `size` queries at once, each in a thread that ends by the deadline.
+
+    The endpoint's answer is converted by Oxigraph (results.write_solutions / write_graph), with
+    the same row and byte caps as on the embedded store, never built as Python objects.
+    """
+
+    def __init__(self, store: RemoteStore, size: int, max_waiting: int) -> None:
+        self.store, self.size = store, size
+        self.slots: Handout[int] = Handout(max_waiting or 2 * size)
+        for slot in range(size):
+            self.slots.put(slot)
+
+    async def run(self, request: UserQuery, deadline: Deadline) -> Reply:
+        try:
+            slot = await self.slots.take(deadline)
+        except QueueFull:
+            raise WorkerError(503, f"too many queries are waiting ({self.slots.max_waiting})", 1) from None
+        except TimeoutError:
+            raise WorkerError(503, f"no query slot became free within the {deadline.limit:g} s limit", 1) from None
+        future = asyncio.get_running_loop().run_in_executor(None, self._answer, request, deadline, slot)
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved if abandoned
+        try:  # a cancelled or late request leaves the thread to end on its own (it has the same deadline)
+            async with asyncio.timeout(deadline.remaining()):
+                body = await asyncio.shield(future)
+        except TimeoutError:
+            raise EndpointTimeout(self._late(deadline)) from None
+        return Reply(request.media, len(body), _once(body))
+
+    def _late(self, deadline: Deadline) -> str:
+        return (
+            f"{self.store.endpoint} did not answer within {deadline.limit:g} s (the query's time limit, counted "
+            "from its arrival)"
+        )
+
+    def _answer(self, request: UserQuery, deadline: Deadline, slot: int) -> bytes:
+        """Runs in a thread; the slot is free again only when the store call has ended."""
+        refused = None
+        try:
+            timeout = max(0.1, deadline.remaining())
+            if request.form == "ask":
+                return write_boolean(self.store.answer(request.query, None, timeout).boolean, request.media)
+            fetched = self.store.fetch(request.query, timeout, request.max_bytes)
+            if request.form == "graph":
+                triples = fetched.triples()
+                return write_graph(triples, request.media, request.max_rows, request.max_bytes, PREFIX_IRIS)
+            return write_solutions(fetched.solutions(), request.media, request.max_rows, request.max_bytes)
+        except (TooManyRows, AnswerTooLarge) as exc:
+            # raised below, outside this block: a traceback that kept the writer's frame would carry
+            # Oxigraph's result stream to the event loop's thread, which may not drop it
+            refused = str(exc)
+        except EndpointTimeout as exc:  # name the query's time limit, not the part of it that was left
+            raise EndpointTimeout(f"{self._late(deadline)}: {exc}") from exc
+        finally:
+            self.slots.put(slot)
+        raise QueryError(refused)
+
+    def health(self) -> dict[str, Any]:
+        return {"size": self.size, "free": self.slots.available, "waiting": self.slots.waiting, "degraded": False}
+
+    def close(self) -> None:
+        pass
+
+
+def choose_media(graph: bool, fmt: str | None, accept: str | None) -> str:
     """The media type to answer with, from the format parameter or else the Accept header."""
-    offered = GRAPH_MEDIA if answer.kind == "graph" else RESULT_MEDIA
+    offered = GRAPH_MEDIA if graph else RESULT_MEDIA
     if fmt is not None:
         if fmt not in offered:
-            kind = "CONSTRUCT/DESCRIBE" if answer.kind == "graph" else "SELECT/ASK"
+            kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
             raise HTTPException(400, f"format={fmt!r}: a {kind} answer is offered as {', '.join(offered)}")
         return offered[fmt]
-    if accept and answer.kind != "graph":  # plain JSON/XML clients mean the SPARQL results formats
+    if accept and not graph:  # plain JSON/XML clients mean the SPARQL results formats
         for alias, media in ACCEPT_ALIASES.items():
             accept = accept.replace(alias, media)
     chosen = negotiate(accept, tuple(offered.values()))
     if chosen is None:
         raise HTTPException(406, f"this answer is offered as {', '.join(offered.values())}")
     return chosen
-
-
-def write(answer: Answer, media: str) -> bytes:
-    if answer.graph is not None:
-        return render(answer.graph, media, "", {})
-    fmt = next(name for name, m in RESULT_MEDIA.items() if m == media)
-    return RESULT_WRITERS[fmt](answer)
 
 
 def service_description(endpoint: str, triples: int | None, timeout: float, max_rows: int) -> Graph:
@@ -155,32 +210,86 @@ def service_description(endpoint: str, triples: int | None, timeout: float, max_
         g.add((default, VOID.triples, Literal(triples)))
     limits = (
         f"Read-only: SPARQL Update is refused (403) and so is SERVICE (400). Queries are stopped after "
-        f"{timeout:g} s (503); answers of more than {max_rows} rows are refused (400), page with LIMIT/OFFSET."
+        f"{timeout:g} s (503); answers of more than {max_rows} rows are refused (400), page with LIMIT/OFFSET. "
+        "More limits: /health and the API documentation."
     )
     g.add((service, DCTERMS.description, Literal(limits, lang="en")))
     return g
 
 
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_client_leaves(request: Request, work: Awaitable[T]) -> T:
+    """work's result; if the client disconnects first, work is cancelled (its worker killed)."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        raise HTTPException(499, "the client closed the connection")  # nobody reads this answer
+    return task.result()
+
+
 def sparql_router(
-    store: Store, runner: Runner, queries: dict[str, NamedQuery], timeout: float, max_rows: int
+    store: Store,
+    runner: Runner,
+    queries: dict[str, NamedQuery],
+    timeout: float,
+    max_rows: int,
+    limits: Limits,
+    public_url: str,
 ) -> APIRouter:
     router = APIRouter(tags=["sparql"])
 
-    async def answer(request: Request, query: str | None) -> Response:
+    async def answer(request: Request, deadline: Deadline, query: str | None) -> Response:
         params = request.query_params
         if "default-graph-uri" in params or "named-graph-uri" in params:
             raise HTTPException(400, "default-graph-uri/named-graph-uri: this endpoint serves one fixed dataset")
-        result = await runner.run(check_query(query), max_rows, timeout)
-        media = choose_media(result, params.get("format"), request.headers.get("accept"))
-        body = await asyncio.to_thread(write, result, media)
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+        if not query or not query.strip():
+            raise HTTPException(400, "missing 'query' parameter")
+        try:
+            form = (
+                check_query(query, limits.query)
+                if len(query) < 2000
+                else await asyncio.to_thread(check_query, query, limits.query)
+            )
+        except QueryRefused as refused:
+            raise HTTPException(refused.status, str(refused)) from None
+        media = choose_media(form == "graph", params.get("format"), request.headers.get("accept"))
+        user_query = UserQuery(query, form, media, max_rows, limits.max_answer_bytes)
+        try:
+            reply = await unless_client_leaves(request, runner.run(user_query, deadline))
+        except WorkerError as exc:
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+            raise HTTPException(exc.status, str(exc), headers=headers) from None
+        headers = {"Vary": "Accept", "Content-Length": str(reply.length)}
+        return StreamingResponse(reply.chunks, media_type=reply.media, headers=headers)
+
+    async def read_body(request: Request, deadline: Deadline) -> bytes:
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                return await request.body()
+        except TimeoutError:
+            raise HTTPException(408, f"the request body did not arrive within {timeout:g} s") from None
+
+    def deadline_of(request: Request) -> Deadline:
+        return Deadline(timeout, start=arrival(request.scope))
 
     async def describe_service(request: Request) -> Response:
         media = negotiate(request.headers.get("accept"), OFFERED)
         if media is None:
             raise HTTPException(406, f"the service description is offered as {', '.join(OFFERED)}")
         rows = await asyncio.to_thread(store.select, queries["api/count"].text)
-        endpoint = str(request.url_for("sparql_get"))
+        endpoint = public_url + request.app.url_path_for("sparql_get")
         graph = service_description(endpoint, rows[0]["triples"] if rows else None, timeout, max_rows)
         body = render(graph, media, "SPARQL service description", {})
         return Response(body, media_type=media, headers={"Vary": "Accept"})
@@ -197,22 +306,28 @@ def sparql_router(
                 response: Response = request.app.state.editor_page(request)
                 return response
             return await describe_service(request)
-        return await answer(request, query)
+        return await answer(request, deadline_of(request), query)
 
     @router.post("/sparql")
     async def sparql_post(request: Request) -> Response:
         """A query by POST, form-encoded (query=...) or direct (Content-Type: application/sparql-query)."""
+        deadline = deadline_of(request)
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
             raise HTTPException(403, READ_ONLY)
         if ctype == "application/sparql-query":
-            return await answer(request, (await request.body()).decode("utf-8", errors="replace"))
+            try:
+                text = (await read_body(request, deadline)).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise HTTPException(400, f"the query is not valid UTF-8 (byte {exc.start})") from None
+            return await answer(request, deadline, text)
         if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise HTTPException(415, "send application/sparql-query or application/x-www-form-urlencoded")
+        await read_body(request, deadline)
         form = await request.form()
         if "update" in form:
             raise HTTPException(403, READ_ONLY)
         query = form.get("query")
-        return await answer(request, query if isinstance(query, str) else None)
+        return await answer(request, deadline, query if isinstance(query, str) else None)
 
     return router

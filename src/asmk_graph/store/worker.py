@@ -1,0 +1,109 @@
+"""A query worker process: runs user SPARQL on its own Oxigraph store and writes the answer itself.
+
+Started by store/pool.py as `python -m asmk_graph.store.worker FD PARENT_PID`, talking over the
+socket FD in framed messages: small JSON headers (never pickle: this process runs hostile input)
+and raw answer bytes. Before it reads any query it puts itself in a sandbox (sandbox.py): no
+network, a memory cap, a lower priority, death with its parent.
+
+The answer is written here with Oxigraph's own writers (results.py), capped in rows (triples
+for CONSTRUCT and DESCRIBE) and in bytes, so the server process never parses or re-serialises
+a large result: it passes bytes through.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .results import AnswerTooLarge, TooManyRows, write_boolean, write_graph, write_solutions
+from .sandbox import die_with_parent, isolate_network, limit_memory, lower_priority
+
+CHUNK = 1 << 18
+
+
+def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """(header, body) for one request {query, form, media, max_rows, max_bytes, prefixes}."""
+    media, max_rows, max_bytes = request["media"], request["max_rows"], request["max_bytes"]
+    result = store.query(request["query"])
+    if isinstance(result, ox.QueryTriples) != (request["form"] == "graph"):
+        raise ValueError("could not tell the query form (SELECT, ASK, CONSTRUCT, DESCRIBE) before running it")
+    if isinstance(result, ox.QueryBoolean):
+        kind, body = "ask", write_boolean(bool(result), media)
+    elif isinstance(result, ox.QueryTriples):
+        kind, body = "graph", write_graph(result, media, max_rows, max_bytes, request["prefixes"])
+    else:
+        kind, body = "select", write_solutions(result, media, max_rows, max_bytes)
+    return {"status": 200, "kind": kind, "media": media, "length": len(body)}, body
+
+
+def refusal(exc: BaseException) -> tuple[dict[str, Any], bool]:
+    """(error header, whether this worker must end) for a query that raised exc."""
+    if isinstance(exc, TooManyRows | AnswerTooLarge):
+        return {"status": 400, "message": str(exc)}, False
+    if isinstance(exc, SyntaxError | ValueError | OSError | RuntimeError):  # the engine's complaint
+        return {"status": 400, "message": f"query error: {exc}"}, False
+    if isinstance(exc, MemoryError):
+        return {"status": 503, "message": "the query needed more memory than a query worker may use"}, True
+    return {"status": 500, "message": f"the query engine failed: {type(exc).__name__}: {exc}"[:1000]}, True
+
+
+def send(conn: Connection, header: dict[str, Any], body: bytes = b"") -> None:
+    conn.send_bytes(json.dumps(header).encode())
+    view = memoryview(body)
+    for start in range(0, len(body), CHUNK):
+        conn.send_bytes(view[start : start + CHUNK])
+
+
+def serve(conn: Connection) -> None:
+    config = json.loads(conn.recv_bytes())
+    step = "taking the network away"
+    try:
+        isolation = isolate_network()
+        limit_memory(config["memory"])
+        lower_priority()
+        store = ox.Store()
+        for path in map(Path, config["files"]):
+            step = f"loading {path}"
+            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+            store.bulk_load(path=str(path), format=fmt)
+    except BaseException as exc:
+        send(conn, {"status": "failed", "message": f"{step}: {type(exc).__name__}: {exc}"})
+        return
+    send(conn, {"status": "ready", "isolation": isolation, "triples": len(store)})
+    while True:
+        try:
+            request = json.loads(conn.recv_bytes())
+        except EOFError:  # the server closed the connection
+            return
+        try:
+            header, body = answer(store, request)
+        except BaseException as exc:  # a Rust panic arrives as a BaseException
+            header, must_end = refusal(exc)
+            send(conn, header)
+            if must_end:
+                return
+            continue
+        send(conn, header, body)
+
+
+def main() -> None:
+    fd, parent = int(sys.argv[1]), int(sys.argv[2])
+    die_with_parent(parent)
+    conn = Connection(fd)
+    try:
+        serve(conn)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        pass  # the server went away or killed this worker's query
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
