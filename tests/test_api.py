@@ -422,5 +422,5 @@ def test_openapi_documents_every_resource(client: TestClient) -> None:
         assert f"/api/{resource}" in paths
     params = {p["name"] for p in spec["paths"]["/api/resolutions"]["get"]["parameters"]}
     assert params == {"conference", "year", "state", "outcome", "topic", "q", "limit", "offset"}
-    assert {"/sparql", "/id/{path}", "/dumps/{name}", "/health"} <= paths
+    assert {"/sparql", "/id/{kind}/{key}", "/dumps/{name}", "/health"} <= paths
     assert client.get("/docs").status_code == 200

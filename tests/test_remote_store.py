@@ -136,7 +136,7 @@ def test_cli_takes_the_endpoint_from_the_environment(virtuoso: VirtuosoServer) -
         [sys.executable, "-m", "asmk_graph.cli", "stats"], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert f"SPARQL endpoint {virtuoso.endpoint}" in done.stdout and "triples (graph + ontology): 3" in done.stdout
+    assert f"SPARQL endpoint {virtuoso.endpoint}" in done.stdout and "triples in the store: 3" in done.stdout
     env["ASMK_ENDPOINT"] = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
     down = subprocess.run(
         [sys.executable, "-m", "asmk_graph.cli", "stats"], env=env, capture_output=True, text=True, timeout=120

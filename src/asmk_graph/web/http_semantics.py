@@ -7,8 +7,8 @@ ASGI layers around the routes, so that routes added by any module get the same b
 - HEAD wherever GET is allowed: answered as GET with the same header fields and no body.
 - The methods a resource allows: a 405 lists them all in `Allow` (a path served by several routes,
   such as /sparql by GET and POST, included), and OPTIONS without CORS answers 204 with `Allow`.
-- Compression: gzip when the client accepts it and the body is worth it; a strong ETag that a
-  route set for the identity body becomes weak (the compressed bytes differ, their meaning does not).
+- Compression: gzip when the client accepts it and the body is worth it (streamed answers too); a
+  strong ETag that a route set for the identity body becomes weak (the bytes differ, the meaning not).
 - Validators and conditional GET for representations generated from the graph (/id/, the
   vocabulary, the shapes, the JSON-LD contexts): a strong ETag of the bytes sent (so the gzip and
   the identity representation differ, as RFC 9110 8.8.3 asks), Last-Modified of the data the
@@ -18,13 +18,14 @@ ASGI layers around the routes, so that routes added by any module get the same b
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Sequence
 from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,6 +44,7 @@ CORS_EXPOSED_HEADERS = (
 )
 CANDIDATE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # HEAD and OPTIONS follow from these
 GZIP_MINIMUM_SIZE = 1024  # below about a packet, compressing saves nothing worth the CPU
+INCOMPRESSIBLE = ("application/gzip", "application/x-gzip", "application/zip", "text/event-stream")
 # paths whose GET answers are generated from files the application loaded at start: they get validators
 VALIDATED_PREFIXES = ("/id/", "/ontology", "/shapes", "/def", "/api/contexts/")
 
@@ -133,22 +135,65 @@ class MethodsAllowed:
 
 
 class Compression:
-    """Starlette's gzip (streaming; skips gzip files and images), with RFC 9110 8.8.1's weak ETag when it compresses."""
+    """gzip for a client that accepts it, when the body is worth it (RFC 9110 8.4.1): not for small
+    bodies (by Content-Length), not for what is compressed already, not twice. Streamed answers are
+    compressed as they stream. A strong ETag a route set for the identity body becomes weak (8.8.1)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.gzip = GZipMiddleware(app, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=6)
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def weak_when_compressed(message: Message) -> None:
+        if scope["type"] != "http" or not accepts_gzip(Headers(scope=scope).get("accept-encoding", "")):
+            await self.app(scope, receive, send)
+            return
+        compressor: Any = None
+
+        async def compressed(message: Message) -> None:
+            nonlocal compressor
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(raw=list(message["headers"]))
-                etag = headers.get("etag")
-                if etag and headers.get("content-encoding") == "gzip" and not etag.startswith("W/"):
-                    headers["etag"] = "W/" + etag
-                    message = {**message, "headers": headers.raw}
+                headers.add_vary_header("Accept-Encoding")
+                if worth_compressing(message["status"], headers):
+                    compressor = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+                    headers["content-encoding"] = "gzip"
+                    del headers["content-length"]
+                    etag = headers.get("etag")
+                    if etag and not etag.startswith("W/"):
+                        headers["etag"] = "W/" + etag
+                message = {**message, "headers": headers.raw}
+            elif message["type"] == "http.response.body" and compressor is not None:
+                more = message.get("more_body", False)
+                body = compressor.compress(message.get("body", b""))
+                body += compressor.flush(zlib.Z_SYNC_FLUSH if more else zlib.Z_FINISH)
+                message = {**message, "body": body}
             await send(message)
 
-        await self.gzip(scope, receive, weak_when_compressed)
+        await self.app(scope, receive, compressed)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether Accept-Encoding allows gzip (RFC 9110 12.5.3): named, or by *, with a q above 0."""
+    quality: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        coding, *params = (p.strip() for p in part.split(";"))
+        q = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            quality[coding] = float(q)
+        except ValueError:
+            quality[coding] = 0.0
+    return quality.get("gzip", quality.get("x-gzip", quality.get("*", 0.0))) > 0
+
+
+def worth_compressing(status: int, headers: MutableHeaders) -> bool:
+    media = headers.get("content-type", "").split(";")[0].strip().lower()
+    length = headers.get("content-length")
+    return (
+        status not in (204, 206, 304)
+        and "content-encoding" not in headers
+        and media not in INCOMPRESSIBLE
+        and not media.startswith(("image/", "audio/", "video/", "font/"))
+        and (length is None or int(length) >= GZIP_MINIMUM_SIZE)
+    )
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
