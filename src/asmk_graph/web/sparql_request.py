@@ -8,6 +8,9 @@
   Values that name one of the offered types decide; values that name a known format the query
   form does not have (turtle for a SELECT) are set aside and the Accept header decides; a value
   that names nothing known is a 400, and two values naming different offered types too.
+- The dataset: default-graph-uri and named-graph-uri (Dataset below).
+- Relative IRIs in a query are resolved against the endpoint's IRI (its public URL), as the
+  protocol suggests ("which MAY be the service endpoint").
 - ASK has no CSV or TSV: the W3C CSV/TSV formats define no boolean (clients disagree on a
   substitute: Jena writes an `_askResult` table, Oxigraph a bare `true`, rdflib reads neither as a
   boolean), so an ASK answer is offered as SPARQL JSON and XML only; a request that accepts nothing
@@ -16,8 +19,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from fastapi import HTTPException
 
+from ..store.stores import EMPTY_GRAPH
 from .linked_data import negotiate
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -67,6 +74,7 @@ MEDIA_ALIASES = {
               "application/json": JSON_LD, "application/xml": RDF_XML, "text/xml": RDF_XML},
 }  # fmt: skip
 FORMAT_PARAMETERS = ("format", "output")
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
 def one_query(*sources: list[str]) -> str | None:
@@ -123,3 +131,26 @@ def choose_media(form: str, format_values: list[str], accept: str | None) -> str
         why = " (the W3C CSV and TSV formats define no boolean)" if form == "ask" else ""
         raise HTTPException(406, f"this answer is offered as {', '.join(OFFERED[form])}{why}")
     return chosen
+
+
+# --- the dataset ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a request names (SPARQL 1.1 Protocol 2.1.4): default-graph-uri and
+    named-graph-uri, each possibly repeated. A graph IRI the service does not have names an empty
+    graph: nothing is fetched from elsewhere, and a query that needs no data is still answered."""
+
+    default: tuple[str, ...]
+    named: tuple[str, ...]
+
+
+def dataset_from(default_graph_uris: list[str], named_graph_uris: list[str]) -> Dataset | None:
+    """None when the request names no dataset (the service's own: the whole graph, and its graphs)."""
+    if not default_graph_uris and not named_graph_uris:
+        return None
+    for iri in (*default_graph_uris, *named_graph_uris):
+        if not ABSOLUTE_IRI.match(iri):
+            raise HTTPException(400, f"{iri!r} is not an absolute IRI (default-graph-uri, named-graph-uri)")
+    return Dataset(tuple(default_graph_uris) or (EMPTY_GRAPH,), tuple(named_graph_uris))
