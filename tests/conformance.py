@@ -42,6 +42,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
         "W3C SPARQL 1.1 Service Description tests",
         "`service-description/manifest.ttl`: GET on the endpoint without a query.",
     ),
+    "sparql": (
+        "SPARQL protocol, beyond the W3C tests",
+        "What clients written by others rely on and the W3C tests do not cover, against the live server.",
+    ),
     "http": (
         "HTTP (RFC 9110)",
         "Methods, validators, compression and protocol versions, against the live server with httpx and curl.",

@@ -168,6 +168,15 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
 CHUNK = 1 << 16
 EMPTY_GRAPH = "urn:x-asmk:empty-graph"  # names no graph: queries that name a graph not held get it
+PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+
+
+def with_base(query: str, base: str | None) -> str:
+    """The query with a BASE declaration first, unless it has its own (Virtuoso refuses two). On the
+    query's first line, so that the endpoint's line numbers in error messages stay right."""
+    if not base or re.search(r"\bBASE\b", PROLOGUE.match(query).group(), re.IGNORECASE):  # type: ignore[union-attr]
+        return query
+    return f"BASE <{base}> {query}"
 
 
 def split_credentials(endpoint: str) -> tuple[str, str | None, str | None]:
@@ -269,7 +278,7 @@ class RemoteStore(Store):
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters; Accept alone decides
-        wrapper.setQuery(f"BASE <{base}> {query}" if base else query)  # on the query's line: line numbers stay
+        wrapper.setQuery(with_base(query, base))
         wrapper.setTimeout(max(0.1, timeout))  # type: ignore[arg-type]  # urllib's socket timeout takes a float
         wrapper.addParameter("timeout", str(max(1, int(timeout * 1000))))  # the server's own query limit
         default_graphs, named_graphs = self.graphs(dataset)
