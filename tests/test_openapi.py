@@ -3,6 +3,7 @@ response matches what the description says. A row of docs/conformance.md per sto
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
@@ -26,11 +28,13 @@ def test_schemathesis(live_server: str, tmp_path: Path, record_property: Any) ->
         "--checks", "all", "--max-examples", "20", "--seed", "11", "--workers", "2",
         "--report", "junit", "--report-junit-path", str(report),
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
     cases = list(ET.parse(report).getroot().iter("testcase"))
     problems = {}
     for case in cases:
         for element in (*case.findall("failure"), *case.findall("error")):  # an Element without children is falsy
-            problems[case.get("name")] = (element.get("message") or element.text or "")[:300]
-    assert problems == {} and done.returncode == 0, (problems, done.stdout[-3000:])
+            problems[case.get("name")] = (element.get("message") or element.text or "")[:600]
+    assert problems == {}, "\n".join(f"{name}: {text}" for name, text in problems.items())
+    assert done.returncode == 0, done.stdout[-3000:]
     record_property("note", f"{len(cases)} operations, 0 failures")

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic.json_schema import models_json_schema
 
 from ..graph.serialize import CHECKSUMS, DUMP_NAMES
+from .api_models import API_MODELS
 from .errors import PROBLEM_MEDIA
+from .rest import OUTCOMES, STATE_CODE
 
 RDF_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 TEXT = {"type": "string"}
@@ -155,6 +158,110 @@ def document_health(paths: dict[str, Any]) -> None:
     set_responses(paths["/health"]["get"], {"200": response, **problems(*STORE_PROBLEMS)})
 
 
+RESULTS_JSON_SCHEMA = {
+    "type": "object",
+    "description": "SPARQL 1.1 Query Results JSON Format",
+    "properties": {
+        "head": {"type": "object"},
+        "results": {"type": "object", "properties": {"bindings": {"type": "array"}}},
+        "boolean": {"type": "boolean"},
+    },
+    "required": ["head"],
+}
+SPARQL_ANSWERS = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    *RDF_MEDIA,
+    "text/html",
+)
+LIST_OF_IRIS = {"type": "array", "items": {"type": "string", "format": "uri"}}
+FORMAT_VALUES = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "json, xml, csv, tsv (SELECT, ASK); turtle, n3, ntriples, jsonld, rdfxml, rdf, json, xml "
+    "(CONSTRUCT, DESCRIBE); or a media type. May be repeated (as SPARQLWrapper does); a format the query "
+    "form does not have leaves the choice to Accept; ASK has no CSV or TSV.",
+}
+PROTOCOL_PARAMETERS = {
+    "default-graph-uri": (LIST_OF_IRIS, "graphs merged into the default graph; one the service lacks is empty"),
+    "named-graph-uri": (LIST_OF_IRIS, "the named graphs; one the service lacks is empty"),
+    "format": (FORMAT_VALUES, "the answer's format, else Accept decides"),
+    "output": (FORMAT_VALUES, "another name of format"),
+}
+
+
+def query_parameters(*names: str) -> list[dict[str, Any]]:
+    return [
+        {"name": n, "in": "query", "required": False, "schema": schema, "style": "form", "explode": True,
+         "description": description}
+        for n, (schema, description) in PROTOCOL_PARAMETERS.items() if n in names
+    ]  # fmt: skip
+
+
+def document_sparql(paths: dict[str, Any]) -> None:
+    """The SPARQL 1.1 Protocol's query operation: GET, POST form, POST direct (2.1)."""
+    answer = {
+        "description": "The answer, in the format asked for (format=, else Accept); without a query, the "
+        "service description (RDF), or the query editor for a browser",
+        "content": {**content(SPARQL_ANSWERS), "application/sparql-results+json": {"schema": RESULTS_JSON_SCHEMA}},
+    }
+    refused = problems("400", "406", "413", *STORE_PROBLEMS)
+    read_only = {"403": {**refused["400"], "description": "SPARQL Update: this endpoint is read-only"}}
+    get = paths["/sparql"]["get"]
+    query = {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "the SPARQL 1.1 query; relative IRIs resolve against this endpoint's IRI",
+        "example": "SELECT ?s WHERE { ?s a <https://w3id.org/asmk/def#Resolution> } LIMIT 5",
+    }
+    get["parameters"] = [query, *query_parameters(*PROTOCOL_PARAMETERS)]
+    set_responses(get, {"200": answer, **refused, **read_only})
+    post = paths["/sparql"]["post"]
+    post["parameters"] = query_parameters(*PROTOCOL_PARAMETERS)
+    form = {
+        "type": "object",
+        "properties": {"query": query["schema"], **{n: schema for n, (schema, _) in PROTOCOL_PARAMETERS.items()}},
+        "required": ["query"],
+    }
+    encoding = {n: {"style": "form", "explode": True} for n in PROTOCOL_PARAMETERS}
+    post["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/sparql-query": {"schema": {"type": "string"}, "example": query["example"]},
+            "application/x-www-form-urlencoded": {"schema": form, "encoding": encoding},
+        },
+    }
+    set_responses(post, {"200": answer, **refused, **read_only, **problems("415")})
+
+
+def document_rest(schema: dict[str, Any]) -> None:
+    """Each /api route's answer (web/api_models.py), in JSON and JSON-LD, and its refusals."""
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    keys, definitions = models_json_schema(
+        [(model, "serialization") for model in API_MODELS.values()], ref_template="#/components/schemas/{model}"
+    )
+    components.update(definitions.get("$defs", {}))
+    for path, model in API_MODELS.items():
+        ref = keys[(model, "serialization")]
+        operation = paths[path]["get"]
+        answer = {
+            "description": "JSON, or JSON-LD with Accept: application/ld+json (its nulls left out)",
+            "content": {m: {"schema": ref} for m in ("application/json", "application/ld+json")},
+            "headers": {"Link": {"schema": TEXT, "description": "the JSON-LD context (rel=...json-ld#context)"}},
+        }
+        codes = ("400", "404", "406", *STORE_PROBLEMS) if "{" in path else ("400", "406", *STORE_PROBLEMS)
+        set_responses(operation, {"200": answer, **problems(*codes)})
+    for parameter in paths["/api/resolutions"]["get"]["parameters"]:
+        if parameter["name"] == "state":
+            parameter["schema"] = {"type": "string", "pattern": STATE_CODE.pattern, "example": "DE-NW"}
+        elif parameter["name"] == "outcome":
+            parameter["schema"] = {"type": "string", "enum": list(OUTCOMES)}
+
+
 def document_api(app: FastAPI, context_resources: list[str]) -> None:
     """Make app.openapi() state what the routes do (once; the result is cached like FastAPI's)."""
     make_schema: Callable[[], dict[str, Any]] = app.openapi
@@ -169,6 +276,8 @@ def document_api(app: FastAPI, context_resources: list[str]) -> None:
         document_dumps(paths)
         document_contexts(paths, context_resources)
         document_health(paths)
+        document_sparql(paths)
+        document_rest(schema)
         done.append(schema)
         return schema
 

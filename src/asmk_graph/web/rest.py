@@ -310,7 +310,7 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
     ):
         router.add_api_route(f"/{resource}", listing(resource, make), methods=["GET"], response_class=Response)
 
-    @router.get("/conferences/{number}", response_class=Response)
+    @router.get("/conferences/{number:int}", response_class=Response)  # not a number: no such resource (404)
     def conference(request: Request, number: int) -> Response:
         """One meeting with its resolutions and reports."""
         rows = run("conferences", number=number)
