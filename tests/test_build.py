@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from asmk_graph.graph.catalog import CATALOG_FILE, VOID_FILE
 from asmk_graph.graph.pipeline import BuildResult, ValidationFailed, build
 from asmk_graph.graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
 from asmk_graph.paths import ProjectPaths, project_paths
@@ -28,7 +29,7 @@ def test_committed_graph_equals_fresh_build(paths: ProjectPaths, fresh_build: Bu
 
 def test_checksums_match_files(paths: ProjectPaths) -> None:
     sums = read_checksums((paths.graph_dir / CHECKSUMS).read_text())
-    assert set(sums) == set(DUMP_NAMES)
+    assert set(sums) == {*DUMP_NAMES, CATALOG_FILE, VOID_FILE}
     import hashlib
 
     for name, digest in sums.items():
@@ -57,7 +58,7 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path, seed: str) ->
         env=env,
         capture_output=True,
     )
-    for name in (*DUMP_NAMES, CHECKSUMS):
+    for name in (*DUMP_NAMES, CATALOG_FILE, VOID_FILE, CHECKSUMS):
         assert (project.graph_dir / name).read_bytes() == (ROOT / "graph" / name).read_bytes(), name
 
 

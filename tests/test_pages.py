@@ -13,6 +13,7 @@ import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
+from asmk_graph.graph.serialize import DUMP_NAMES
 from asmk_graph.paths import ProjectPaths
 from asmk_graph.web.app import create_app
 from asmk_graph.web.search import fold, fts_expression, highlight, indexed_form, query_words
@@ -141,7 +142,10 @@ def test_landing_page_negotiates_json_for_clients_and_html_for_browsers(
     assert 'href="/id/conference/102"' in html  # the latest conference
     for line in (paths.graph_dir / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split()
-        assert digest in html and f'href="/dumps/{name}"' in html
+        if name in DUMP_NAMES:  # SHA256SUMS also lists catalog.ttl and void.ttl, served at /catalog, /.well-known/void
+            assert digest in html and f'href="/dumps/{name}"' in html
+    assert 'href="/catalog"' in html and 'href="/.well-known/void"' in html
+    assert client.get("/", headers={"Accept": "application/json"}).json()["reconcile"] == "/reconcile"
     assert "CC BY 4.0" in html and "/sparql" in html
     assert 'href="https://w3id.org' not in html  # every link stays on this host
 

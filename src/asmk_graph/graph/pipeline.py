@@ -9,8 +9,12 @@ from rdflib import Graph
 from ..check.shacl import Report, load_shapes, validate_graph
 from ..namespaces import DEFAULT_BASE, Ids
 from ..paths import ProjectPaths
+from ..queries import load_queries
 from ..records import load_dataset
+from ..records.linking import load_catalog_settings, load_external_ids
 from .build import build_graph
+from .catalog import catalogue_files
+from .external_ids import add_external_ids
 from .serialize import CHECKSUMS, checksums, render_dumps, write_atomically
 
 REPORT_NAME = "validation-report.txt"
@@ -40,12 +44,17 @@ def load_ontology(paths: ProjectPaths) -> Graph:
 def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
     """Everything but writing. Raises DataErrors or ValidationFailed."""
     data = load_dataset(paths.data)
-    graph = build_graph(data, Ids(base))
-    report = validate_graph(graph, load_ontology(paths), load_shapes(paths.shapes_dir))
+    ids = Ids(base)
+    graph = build_graph(data, ids)
+    add_external_ids(graph, load_external_ids(paths.data), ids)
+    settings = load_catalog_settings(paths.data)
+    ontology = load_ontology(paths)
+    report = validate_graph(graph, ontology, load_shapes(paths.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
     dumps = render_dumps(graph)
-    files = {**dumps, CHECKSUMS: checksums(dumps), REPORT_NAME: report.text().encode()}
+    published = {**dumps, **catalogue_files(graph, ontology, dumps, settings, load_queries(paths.queries), ids)}
+    files = {**published, CHECKSUMS: checksums(published), REPORT_NAME: report.text().encode()}
     return BuildResult(graph, report, files)
 
 

@@ -24,7 +24,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,8 +184,29 @@ def distinct_triples(data: bytes) -> int:
     return len(store)
 
 
-def staging_graph(graph: str) -> str:
-    return check_iri(graph.rstrip("/") + "/staging", "staging graph")
+def staging_prefix(graph: str) -> str:
+    return check_iri(graph.rstrip("/") + "/staging/", "staging graph")
+
+
+def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: float) -> None:
+    """Clear what killed loads left: their staging graphs (<graph>/staging/<load>) and queued files.
+
+    A load killed mid-way leaves its bulk loader running inside Virtuoso, still writing into its own
+    staging graph; as every load stages into graphs of its own, such a writer never touches this load's
+    graphs, and what it writes is cleared by the next load.
+    """
+    found = isql.run(
+        "".join(
+            f"SELECT 'STALE', RI_NAME FROM DB.DBA.RDF_IRI WHERE RI_NAME LIKE '{staging_prefix(g)}%';\n" for g in graphs
+        ),
+        timeout,
+    )
+    stale = sorted(set(re.findall(r"STALE\s+(\S+)", found)))
+    isql.run(
+        f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' AND ll_state = 0;\n"
+        + "".join(f"SPARQL CLEAR GRAPH <{check_iri(g, 'staging graph')}>;\n" for g in stale),
+        timeout,
+    )
 
 
 def load_virtuoso(data: bytes, isql: Isql, load_dir: Path, graph: str, timeout: float) -> None:
@@ -198,10 +220,12 @@ def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path
     load_dir must be readable by the server and listed in its DirsAllowed.
     """
     expected = {graph: distinct_triples(data) for graph, data in graphs.items()}
-    staging = {graph: staging_graph(graph) for graph in graphs}
+    this_load = uuid.uuid4().hex
+    staging = {graph: staging_prefix(graph) + this_load for graph in graphs}
     load_dir.mkdir(parents=True, exist_ok=True)
     directory = str(load_dir.resolve())
-    files = {graph: load_dir / LOAD_FILE.format(i) for i, graph in enumerate(graphs)}
+    files = {graph: load_dir / LOAD_FILE.format(f"{this_load}-{i}") for i, graph in enumerate(graphs)}
+    clear_leftovers(isql, graphs, directory, timeout)
     forget = "".join(f"DELETE FROM DB.DBA.load_list WHERE ll_file = '{directory}/{f.name}';\n" for f in files.values())
     clear = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in staging.values())
     try:
@@ -233,7 +257,7 @@ def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path
         pairs = ", ".join(f"'{graph}', '{staging[graph]}'" for graph in graphs)
         isql.run(REPLACE_PROCEDURE + f"DB.DBA.ASMK_REPLACE_GRAPHS (vector ({pairs}));\ncheckpoint;\n", timeout)
     finally:
-        for path in [*files.values(), *load_dir.glob("*.tmp")]:
+        for path in [*load_dir.glob(LOAD_FILE.format("*")), *load_dir.glob("*.tmp")]:
             path.unlink(missing_ok=True)
         with contextlib.suppress(LoadError):  # the server is gone or busy: the next load clears them first
             isql.run(forget + clear, timeout)

@@ -27,6 +27,7 @@ from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import distinct_triples, payload
 from ..store.stores import OxigraphStore, RemoteStore, Store
+from .catalog import catalog_router
 from .editor import editor_page
 from .errors import add_error_handlers
 from .http_semantics import add_http_semantics, not_modified
@@ -34,6 +35,7 @@ from .limits import Limits, guard
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
 from .openapi import document_api
 from .pages import Pages, pages_router
+from .reconcile import reconcile_router
 from .rest import CONTEXTS, rest_router
 from .search import Search
 from .sparql import EmbeddedRunner, RemoteRunner, Runner, sparql_router
@@ -109,6 +111,8 @@ def create_app(
     app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows, limits, public_url))
     app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
     add_linked_data(app, store, queries, paths, base, pages, public_url)
+    app.include_router(catalog_router(paths.graph_dir))
+    app.include_router(reconcile_router(store, queries, base, public_url))
     add_dumps(app, paths.graph_dir)
     add_static(app, paths)
     document_api(app, list(CONTEXTS))

@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from ..namespaces import DEFAULT_GRAPH, PREFIXES
 from ..queries import NamedQuery
@@ -206,6 +206,9 @@ def service_description(endpoint: str, triples: int | None, timeout: float, max_
         "More limits: /health and the API documentation."
     )
     g.add((service, DCTERMS.description, Literal(limits, lang="en")))
+    site = endpoint.removesuffix("sparql")  # the catalogue and VoID description sit beside the endpoint
+    for document in ("catalog", ".well-known/void"):
+        g.add((service, RDFS.seeAlso, URIRef(site + document)))
     return g
 
 
