@@ -21,7 +21,7 @@ from rdflib import OWL, Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
+from ..graph.serialize import CHECKSUMS, read_checksums
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
@@ -113,9 +113,9 @@ def create_app(
     add_linked_data(app, store, queries, paths, base, pages, public_url)
     app.include_router(catalog_router(paths.graph_dir))
     app.include_router(reconcile_router(store, queries, base, public_url))
-    add_dumps(app, paths.graph_dir)
+    dump_names = add_dumps(app, paths.graph_dir)
     add_static(app, paths)
-    document_api(app, list(CONTEXTS))
+    document_api(app, list(CONTEXTS), dump_names)
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
 
     @app.get("/health", tags=["service"])
@@ -210,11 +210,12 @@ def add_linked_data(
         return rdf_response(static["shapes"], request, "ASMK SHACL shapes", {})
 
 
-def add_dumps(app: FastAPI, graph_dir: Path) -> None:
+def add_dumps(app: FastAPI, graph_dir: Path) -> tuple[str, ...]:
+    """/dumps/{name}: every file SHA256SUMS lists, and SHA256SUMS itself; their names."""
     checksums = (graph_dir / CHECKSUMS).read_bytes()  # written by the build
     digests = read_checksums(checksums.decode("utf-8"))
     digests[CHECKSUMS] = hashlib.sha256(checksums).hexdigest()
-    names = (*DUMP_NAMES, CHECKSUMS)
+    names = tuple(digests)
 
     @app.get("/dumps/{name}", tags=["dumps"])
     def dump(name: str, request: Request) -> Response:
@@ -228,6 +229,8 @@ def add_dumps(app: FastAPI, graph_dir: Path) -> None:
         if not_modified(request.headers, etag, headers["Last-Modified"]):
             return Response(status_code=304, headers=headers)
         return FileResponse(path, media_type=media, headers={**headers, "X-Checksum-SHA256": digests[name]})
+
+    return names
 
 
 def served_files_changed(paths: ProjectPaths) -> float:

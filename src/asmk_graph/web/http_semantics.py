@@ -10,9 +10,10 @@ ASGI layers around the routes, so that routes added by any module get the same b
 - Compression: gzip when the client accepts it and the body is worth it (streamed answers too); a
   strong ETag that a route set for the identity body becomes weak (the bytes differ, the meaning not).
 - Validators and conditional GET for representations generated from the graph (/id/, the
-  vocabulary, the shapes, the JSON-LD contexts): a strong ETag of the bytes sent (so the gzip and
-  the identity representation differ, as RFC 9110 8.8.3 asks), Last-Modified of the data the
-  application serves, and 304 for If-None-Match / If-Modified-Since (If-None-Match wins).
+  vocabulary, the shapes, the JSON-LD contexts, the catalogue and VoID): a strong ETag of the
+  bytes sent (so the gzip and the identity representation differ, as RFC 9110 8.8.3 asks),
+  Last-Modified of the data the application serves, and 304 for If-None-Match / If-Modified-Since
+  (If-None-Match wins).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ CANDIDATE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # HEAD and OPTION
 GZIP_MINIMUM_SIZE = 1024  # below about a packet, compressing saves nothing worth the CPU
 INCOMPRESSIBLE = ("application/gzip", "application/x-gzip", "application/zip", "text/event-stream")
 # paths whose GET answers are generated from files the application loaded at start: they get validators
-VALIDATED_PREFIXES = ("/id/", "/ontology", "/shapes", "/def", "/api/contexts/")
+VALIDATED_PREFIXES = ("/id/", "/ontology", "/shapes", "/def", "/api/contexts/", "/catalog", "/.well-known/void")
 
 
 def add_http_semantics(app: FastAPI, last_modified: float) -> None:

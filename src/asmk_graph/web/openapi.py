@@ -15,9 +15,11 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic.json_schema import models_json_schema
 
-from ..graph.serialize import CHECKSUMS, DUMP_NAMES
+from ..graph.serialize import CHECKSUMS
 from .api_models import API_MODELS
 from .errors import PROBLEM_MEDIA
+from .matching import TYPES
+from .reconcile import CALLBACK
 from .rest import OUTCOMES, STATE_CODE
 
 RDF_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
@@ -112,14 +114,13 @@ def document_linked_data(paths: dict[str, Any]) -> None:
         paths["/id/" + "/".join(f"{{{n}}}" for n in names[:size])] = {"get": operation}
 
 
-def document_dumps(paths: dict[str, Any]) -> None:
+def document_dumps(paths: dict[str, Any], names: tuple[str, ...]) -> None:
     operation = paths["/dumps/{name}"]["get"]
-    names = [*DUMP_NAMES, CHECKSUMS]
-    for parameter in operation["parameters"]:
-        if parameter["name"] == "name":
-            parameter["schema"] = {"type": "string", "enum": names}
     operation["parameters"] = [*operation["parameters"], *CONDITIONAL_HEADERS]
     media = sorted({m for suffix, m in DUMP_MEDIA.items() if any(n.endswith(suffix) for n in names)})
+    for parameter in operation["parameters"]:
+        if parameter["name"] == "name":
+            parameter["schema"] = {"type": "string", "enum": list(names)}
     response = ok("The file (its sha256 also in ETag and X-Checksum-SHA256)", media, headers=True)
     response["headers"]["X-Checksum-SHA256"] = {"schema": TEXT}
     set_responses(operation, {"200": response, "304": NOT_MODIFIED, **problems("404")})
@@ -262,7 +263,54 @@ def document_rest(schema: dict[str, Any]) -> None:
             parameter["schema"] = {"type": "string", "enum": list(OUTCOMES)}
 
 
-def document_api(app: FastAPI, context_resources: list[str]) -> None:
+def document_catalog(paths: dict[str, Any]) -> None:
+    negotiated = ok("The description, in the negotiated media type", (*RDF_MEDIA, "text/html"), headers=True)
+    for path in ("/catalog", "/.well-known/void"):
+        operation = paths[path]["get"]
+        operation["parameters"] = [*operation.get("parameters", []), *CONDITIONAL_HEADERS]
+        set_responses(operation, {"200": negotiated, "304": NOT_MODIFIED, **problems("406", "503")})
+
+
+def document_reconcile(paths: dict[str, Any]) -> None:
+    """W3C Reconciliation API 0.2: JSON, or JSONP with callback=."""
+    answer = {
+        "description": "JSON, or JSONP when callback= is given",
+        "content": {"application/json": {"schema": {"type": "object"}}, "application/javascript": {"schema": TEXT}},
+    }
+    type_schema = {"type": "string", "enum": list(TYPES)}
+    callback = {
+        "name": "callback",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "pattern": CALLBACK.pattern},
+    }
+    json_text = {"type": "string", "contentMediaType": "application/json"}
+    service = paths["/reconcile"]
+    service["get"]["parameters"] = [
+        {"name": "queries", "in": "query", "required": False, "schema": json_text, "description": "a query batch"},
+        {"name": "extend", "in": "query", "required": False, "schema": json_text, "description": "a data extension"},
+        callback,
+    ]
+    set_responses(service["get"], {"200": answer, **problems("400", *STORE_PROBLEMS)})
+    form = {"type": "object", "properties": {"queries": json_text, "extend": json_text}}
+    service["post"]["requestBody"] = {
+        "required": True,
+        "content": {"application/x-www-form-urlencoded": {"schema": form}},
+    }
+    set_responses(service["post"], {"200": answer, **problems("400", "415", *STORE_PROBLEMS)})
+    for path, operation in ((p, ops["get"]) for p, ops in paths.items() if p.startswith("/reconcile/")):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "type":
+                parameter["schema"] = {"anyOf": [type_schema, {"type": "null"}]}
+        operation["parameters"] = [*operation.get("parameters", []), callback]
+        if path == "/reconcile/preview":
+            card = {"description": "an HTML card of the entity", "content": content(["text/html"])}
+            set_responses(operation, {"200": card, **problems("400", "404", *STORE_PROBLEMS)})
+        else:
+            set_responses(operation, {"200": answer, **problems("400", *STORE_PROBLEMS)})
+
+
+def document_api(app: FastAPI, context_resources: list[str], dump_names: tuple[str, ...]) -> None:
     """Make app.openapi() state what the routes do (once; the result is cached like FastAPI's)."""
     make_schema: Callable[[], dict[str, Any]] = app.openapi
     done: list[dict[str, Any]] = []
@@ -273,11 +321,13 @@ def document_api(app: FastAPI, context_resources: list[str]) -> None:
         schema = make_schema()
         paths = schema["paths"]
         document_linked_data(paths)
-        document_dumps(paths)
+        document_dumps(paths, dump_names)
         document_contexts(paths, context_resources)
         document_health(paths)
         document_sparql(paths)
         document_rest(schema)
+        document_catalog(paths)
+        document_reconcile(paths)
         done.append(schema)
         return schema
 
