@@ -149,7 +149,7 @@ def rdf_response(
     return Response(render(graph, media, title, labels), media_type=media, headers={"Vary": "Accept"})
 
 
-RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
+RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]*$")  # slugs may hold dots (a version: ...-2.0)
 
 
 def add_linked_data(

@@ -65,7 +65,8 @@ NOT_MODIFIED = {
     "description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current",
     "headers": {"ETag": {"schema": TEXT}, "Last-Modified": {"schema": TEXT}},
 }
-ID_SEGMENT = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.(ttl|html|jsonld|nt|rdf))?$"}
+# a slug may hold dots (dcat-ap-de-conventions-2.0); the last segment may end in .ttl, .html, ...
+ID_SEGMENT = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$"}
 
 
 def content(media_types: tuple[str, ...] | list[str], schema: dict[str, Any] | None = None) -> dict[str, Any]:
