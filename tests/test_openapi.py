@@ -25,7 +25,7 @@ def test_schemathesis(live_server: str, tmp_path: Path, record_property: Any) ->
     report = tmp_path / "junit.xml"
     command = [
         str(SCHEMATHESIS), "--config-file", str(CONFIG), "--no-color", "run", live_server + "/openapi.json",
-        "--checks", "all", "--max-examples", "20", "--seed", "11", "--workers", "2",
+        "--checks", "all", "--max-examples", "6", "--seed", "11", "--workers", "2",
         "--report", "junit", "--report-junit-path", str(report),
     ]  # fmt: skip
     env = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)}
