@@ -29,7 +29,8 @@ def test_schemathesis(live_server: str, tmp_path: Path, record_property: Any) ->
         "--report", "junit", "--report-junit-path", str(report),
     ]  # fmt: skip
     env = {**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)}
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
+    # in tmp_path: schemathesis keeps a cache of crashes in its working directory
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env, cwd=tmp_path)
     cases = list(ET.parse(report).getroot().iter("testcase"))
     problems = {}
     for case in cases:
