@@ -1,7 +1,14 @@
 """The query side: one small store interface, two implementations.
 
-- `OxigraphStore`: embedded, loaded from graph/ and the ontology (the default; no network).
+- `OxigraphStore`: embedded, loaded from graph/ (the default; no network).
 - `RemoteStore`: any SPARQL 1.1 endpoint, through SPARQLWrapper (Virtuoso is the tested one).
+
+Both hold the union of all graphs as the default graph, which every query reads, and the
+named graphs (one per source, per rule, the editorial one and the vocabulary), which
+`GRAPH ?g { ... }` reads to answer "which source says this". A stored union rather than a
+union-default-graph mode: Oxigraph's union mode (and Virtuoso's merge of several
+default-graph-uri) yield a triple once per graph that holds it, so a fact two sources state
+would be counted twice.
 
 Both answer with `results.Answer`, so everything above this module is store-agnostic. Failures
 carry the HTTP status the API should answer with: the query's fault is 400, the endpoint being
@@ -26,7 +33,7 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..paths import ProjectPaths
-from .results import LANG_STRING, Answer, AnswerTooLarge, Row, Term, TooManyRows, answer_from_json, capped
+from .results import LANG_STRING, RDF_FORMATS, Answer, AnswerTooLarge, Row, Term, TooManyRows, answer_from_json, capped
 
 
 class StoreError(Exception):
@@ -60,7 +67,7 @@ class BadEndpointAnswer(StoreError):
 
 
 class Store(ABC):
-    """Read-only SPARQL 1.1 query access to the ASMK graph (data plus ontology)."""
+    """Read-only SPARQL 1.1 query access to the ASMK graph: the union, and the named graphs."""
 
     description: str
 
@@ -139,16 +146,18 @@ class OxigraphStore(Store):
         self.files = files
         self.store = ox.Store()
         for path in files:
-            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-            self.store.bulk_load(path=str(path), format=fmt)
-        self.description = f"embedded Oxigraph ({len(self.store)} triples)"
+            self.store.bulk_load(path=str(path), format=RDF_FORMATS[path.suffix])
+        self.description = f"embedded Oxigraph ({len(self.store)} quads)"
 
     @classmethod
     def from_project(cls, paths: ProjectPaths, graph_file: Path | None = None) -> OxigraphStore:
+        """The union (graph/asmk.nt, or graph_file) as the default graph, plus the named graphs of graph/asmk.nq."""
         graph = graph_file or paths.graph_dir / "asmk.nt"
-        if not graph.exists():
-            raise FileNotFoundError(f"{graph} is missing: run 'asmk-graph build' first")
-        return cls([graph, paths.ontology])
+        quads = paths.graph_dir / "asmk.nq"
+        for path in (graph, quads):
+            if not path.exists():
+                raise FileNotFoundError(f"{path} is missing: run 'asmk-graph build' first")
+        return cls([graph, quads])
 
     def __len__(self) -> int:
         return len(self.store)
@@ -231,7 +240,11 @@ class Fetched:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint; default_graph scopes every query to the loaded graph.
+    """A SPARQL 1.1 Protocol endpoint.
+
+    default_graph (the graph holding the union, as `asmk-graph load` puts it) is sent as the
+    default-graph-uri of every query, and named_graphs as its named-graph-uri list, so that
+    `GRAPH ?g` ranges over exactly the graphs of the dumps.
 
     Credentials come from the arguments or from the endpoint URL (http://user:password@host/...);
     the URL is kept and shown without them. Each request also asks the server to stop the query at
@@ -247,6 +260,7 @@ class RemoteStore(Store):
         password: str | None = None,
         auth: str = "basic",
         timeout: float = 10.0,
+        named_graphs: list[str] | None = None,
     ) -> None:
         if auth not in ("basic", "digest"):
             raise ValueError(f"auth={auth!r}: expected basic or digest")
@@ -254,6 +268,7 @@ class RemoteStore(Store):
         user, password = user or url_user, password if password is not None else url_password
         self.endpoint = endpoint
         self.default_graph = default_graph
+        self.named_graphs = list(named_graphs or [])
         self.credentials = (user, password or "") if user else None
         self.auth = auth
         self.timeout = timeout
@@ -266,10 +281,10 @@ class RemoteStore(Store):
         named graph: with none, Virtuoso lets GRAPH ?g range over all its graphs, its system's too."""
         own = [g for g in (self.default_graph,) if g]
         if dataset is None:
-            return own, [EMPTY_GRAPH]
+            return own, self.named_graphs or [EMPTY_GRAPH]
 
         def held(iri: str) -> str:
-            return iri if iri in own else EMPTY_GRAPH
+            return iri if iri in own or iri in self.named_graphs else EMPTY_GRAPH
 
         return [held(g) for g in dataset.default], [held(g) for g in dataset.named] or [EMPTY_GRAPH]
 

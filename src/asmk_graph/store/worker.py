@@ -21,7 +21,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .results import AnswerTooLarge, NotXml, TooManyRows, write_boolean, write_graph, write_solutions, xml_1_0
+from .results import (
+    RDF_FORMATS,
+    AnswerTooLarge,
+    NotXml,
+    TooManyRows,
+    write_boolean,
+    write_graph,
+    write_solutions,
+    xml_1_0,
+)
 from .sandbox import die_with_parent, isolate_network, limit_memory, lower_priority
 
 CHUNK = 1 << 18
@@ -93,8 +102,7 @@ def serve(conn: Connection) -> None:
         store = ox.Store()
         for path in map(Path, config["files"]):
             step = f"loading {path}"
-            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-            store.bulk_load(path=str(path), format=fmt)
+            store.bulk_load(path=str(path), format=RDF_FORMATS[path.suffix])
     except BaseException as exc:
         send(conn, {"status": "failed", "message": f"{step}: {type(exc).__name__}: {exc}"})
         return

@@ -143,10 +143,9 @@ HEALTH_SCHEMA = {
     "properties": {
         "status": {"type": "string", "enum": ["ok", "mismatch"]},
         "store": {"type": "string"},
-        "triples": {"type": "integer", "description": "triples the store holds"},
-        "expectedTriples": {"type": "integer", "description": "triples of the dumps plus the ontology"},
-        "dumpTriples": {"type": "integer", "description": "triples of graph/asmk.nt, as asmk-graph build reports"},
-        "ontologyTriples": {"type": "integer", "description": "triples the ontology adds"},
+        "triples": {"type": "integer", "description": "triples of the store's default graph (the union)"},
+        "dumpTriples": {"type": "integer", "description": "triples of graph/asmk.nt (the union, as build reports)"},
+        "queries": {"type": "object", "description": "the /sparql query workers or slots"},
     },
     "required": ["status", "store", "triples"],
 }

@@ -5,6 +5,10 @@ section 6.1), and `Accept: application/ld+json` gets the same body with "@contex
 reference. A context maps a key to a property only where the key's values are exactly the values
 the graph states for that property, so a JSON-LD client reads from /api/ exactly the graph's
 triples for those keys (tested with pyld, in JSON-LD 1.1 and 1.0 mode, and with Jena).
+
+What no source states is null (or an empty list). A value that no source states but a rule
+derives, or that the project adds, is still given, and its key is listed in the object's
+`derived` or `editorial` list (docs/provenance.md); those two keys are mapped to null.
 """
 
 from __future__ import annotations
@@ -25,7 +29,10 @@ from ..store.stores import Store
 from .linked_data import negotiate
 from .search import Search, query_words
 
-OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
+OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")  # unstated: none stated
+SOURCE_GRAPH, DERIVED_GRAPH, EDITORIAL_GRAPH = (
+    f"https://w3id.org/asmk/def#{k}Graph" for k in ("Source", "Derived", "Editorial")
+)
 STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")
 JSON_MEDIA = ("application/json", "application/ld+json")
 
@@ -43,6 +50,7 @@ _BASE_CONTEXT: dict[str, Any] = {
     "org": "http://www.w3.org/ns/org#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "id": "@id",
     "items": "@graph",
@@ -50,24 +58,39 @@ _BASE_CONTEXT: dict[str, Any] = {
     "limit": None,
     "offset": None,
     "links": None,
+    "derived": None,
+    "editorial": None,
 }
-# keys whose values are not a property of the item they sit on: a label reached over a link, a
-# count, a value of another resource. Mapped to null; the reason is what the API docs say.
+# keys whose values are not a property of the object they sit on: a label reached over a link, a
+# count, a value of another node (the motion, the vote, the meeting). Mapped to null; the reason
+# is what the API documentation says.
 NOT_IN_GRAPH = {
     "total": "the number of items in the listing, not data",
     "limit": "the page size, not data",
     "offset": "the index of the page's first item, not data",
     "links": "links between the pages of a listing, not data",
+    "derived": "the keys whose values a rule derives (docs/provenance.md), not data",
+    "editorial": "the keys whose values the project adds (docs/provenance.md), not data",
     "place": "rdfs:label of the meeting's schema:location",
     "plannedPlace": "rdfs:label of the meeting's asmk:plannedLocation",
     "chair": "the state holding asmk:underChair and its label",
     "resolutionCount": "how many resolutions name the meeting with asmk:adoptedAt (counted)",
     "conference": "asmk:number of the meeting the resolution was adopted at (asmk:adoptedAt)",
     "year": "asmk:year of the meeting the resolution was adopted at",
+    "agendaItem": "the agenda item (asmk:considers) of the motion that resulted in the resolution",
+    "outcome": "asmk:outcome of the vote (asmk:onMotion) on the motion that resulted in the resolution",
+    "voteCounts": "asmk:voteCount of that vote, by option",
+    "positions": "asmk:position of that vote, by state",
+    "initiators": "asmk:initiator of the motion that resulted in the resolution",
+    "cosponsors": "asmk:cosponsor of that motion",
+    "allStates": "asmk:allStatesMotion of that motion",
+    "demands": "the resolution's asmk:demand nodes (text, kind, addressee, position)",
     "name": "foaf:name of the person (org:member) who held the chair",
-    "state": "asmk:isoCode of the state the office belongs to (org:organization, org:subOrganizationOf*)",
+    "offices": "the posts held (asmk:office of each org:hasMembership), with the holding's dates",
     "relation": "the property linking the conference to the body (e.g. asmk:engagedIn)",
     "publisher": "rdfs:label of the source's dcterms:publisher",
+    "addressedTo": "rdfs:label of the source's asmk:addressedTo",
+    "audience": "rdfs:label of the source's dcterms:audience",
 }
 # the kinds the API queries name by class (queries/api/conferences.rq, resolutions.rq)
 KIND_CLASSES = {
@@ -88,31 +111,31 @@ _RESOLUTION_TERMS: dict[str, Any] = {
     "title": {"@id": "rdfs:label", "@language": "de"},
     "officialTitle": {"@id": "asmk:officialTitle", "@language": "de"},
     "summary": {"@id": "dcterms:abstract", "@language": "de"},
-    "outcome": {"@id": "asmk:outcome", "@type": "@vocab"},
-    "initiators": {"@id": "asmk:initiator", "@type": "@vocab", "@container": "@set"},
-    "cosponsors": {"@id": "asmk:cosponsor", "@type": "@vocab", "@container": "@set"},
     "leadState": {"@id": "asmk:leadState", "@type": "@vocab"},
-    "allStates": "asmk:allStatesMotion",
     "topics": {"@id": "dcterms:subject", "@type": "@vocab", "@container": "@set"},
+    "editorialNote": "skos:editorialNote",
     "sources": {"@id": "dcterms:source", "@type": "@id", "@container": "@set"},
-    **_not_in_graph("conference", "year"),
-}
+    **_not_in_graph(
+        "conference", "year", "agendaItem", "outcome", "voteCounts", "positions", "initiators", "cosponsors",
+        "allStates", "demands",
+    ),
+}  # fmt: skip
 # per resource, because the same key ("name") means foaf:name for persons and rdfs:label elsewhere;
-# values that are codes (states, topics, outcomes, kinds) are terms of the context (@type: @vocab)
+# values that are codes (states, topics, kinds) are terms of the context (@type: @vocab)
 CONTEXTS: dict[str, dict[str, Any]] = {
     "states": {
         "code": "asmk:isoCode",
         "name": {"@id": "rdfs:label", "@language": "de"},
+        "nameEn": {"@id": "rdfs:label", "@language": "en"},
         "wikidata": "asmk:wikidataId",
         "nuts": "asmk:nutsCode",
         "ars": "asmk:ars",
     },
     "conferences": {
         **_RESOLUTION_TERMS,
-        "kind": "@type",
         "label": {"@id": "rdfs:label", "@language": "de"},
-        "number": {"@id": "asmk:number", "@type": "xsd:positiveInteger"},
-        "year": {"@id": "asmk:year", "@type": "xsd:gYear"},
+        "number": {"@id": "asmk:number", "@type": "xsd:integer"},
+        "year": {"@id": "asmk:year", "@type": "xsd:integer"},
         "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
         "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
         "virtual": "asmk:virtual",
@@ -121,24 +144,20 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     },
     "resolutions": dict(_RESOLUTION_TERMS),
     "chairs": {
-        "year": {"@id": "asmk:year", "@type": "xsd:gYear"},
+        "year": {"@id": "asmk:year", "@type": "xsd:integer"},
         "state": {"@id": "org:member", "@type": "@vocab"},
+        "from": {"@id": "asmk:heldFrom", "@type": "xsd:date"},
+        "until": {"@id": "asmk:heldUntil", "@type": "xsd:date"},
         "persons": {"@reverse": "asmk:chairTerm"},
         "person": {"@id": "org:member", "@type": "@id"},
-        "from": {"@id": "schema:startDate", "@type": "xsd:date"},
-        "until": {"@id": "schema:endDate", "@type": "xsd:date"},
+        "office": {"@id": "asmk:viaOffice", "@type": "@id"},
         **_not_in_graph("name"),
     },
     "persons": {
         "name": "foaf:name",
         "honorificPrefix": "schema:honorificPrefix",
         "honorificSuffix": "schema:honorificSuffix",
-        "offices": {"@id": "org:hasMembership"},
-        "label": {"@id": "asmk:officeTitle", "@language": "de"},
-        "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
-        "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
-        "attestedOn": {"@id": "asmk:attestedOn", "@type": "xsd:date"},
-        **_not_in_graph("state"),
+        **_not_in_graph("offices"),
     },
     "bodies": {
         "name": {"@id": "rdfs:label", "@language": "de"},
@@ -149,12 +168,16 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "sources": {
         "key": "dcterms:identifier",
         "title": {"@id": "dcterms:title", "@language": "de"},
+        "shortTitle": {"@id": "dcterms:alternative", "@language": "de"},
+        "label": {"@id": "rdfs:label", "@language": "de"},
+        "number": "asmk:documentNumber",
         "date": {"@id": "dcterms:date", "@type": "xsd:date"},
         "dateNote": {"@id": "asmk:dateNote", "@language": "de"},
         "kind": {"@id": "dcterms:type", "@type": "@vocab"},
         "file": "asmk:fileName",
         "sha256": "asmk:sha256",
-        **_not_in_graph("publisher"),
+        "urls": {"@id": "dcterms:references", "@type": "@id", "@container": "@set"},
+        **_not_in_graph("publisher", "addressedTo", "audience"),
     },
 }
 
@@ -183,14 +206,37 @@ def page(request: Request, items: list[dict[str, Any]], limit: int, offset: int,
     return {"items": items[offset : offset + limit], "total": total, "limit": limit, "offset": offset, "links": links}
 
 
+def graph_kind(kinds: str | None) -> str | None:
+    """'derived' or 'editorial' for a value no source graph holds; None when a source states it."""
+    found = set((kinds or "").split())
+    if not found or SOURCE_GRAPH in found:
+        return None
+    return "derived" if DERIVED_GRAPH in found else "editorial" if EDITORIAL_GRAPH in found else None
+
+
+def marked(item: dict[str, Any], kinds_by_key: dict[str, str | None]) -> dict[str, Any]:
+    """item with its `derived` and `editorial` lists: the keys whose values no source states."""
+    marks: dict[str, list[str]] = {"derived": [], "editorial": []}
+    for key, kinds in kinds_by_key.items():
+        kind = graph_kind(kinds)
+        if kind and item.get(key) not in (None, [], {}):
+            marks[kind].append(key)
+    return {**item, **marks}
+
+
+def lines(value: str | None) -> list[list[str]]:
+    """A GROUP_CONCAT of tab-separated fields, one record a line."""
+    return [line.split("\t") for line in value.split("\n")] if value else []
+
+
 def conference_item(row: dict[str, Any]) -> dict[str, Any]:
     chair = {"state": row["chairState"], "name": row["chairName"]} if row["chairState"] else None
-    return {
+    item = {
         "id": row["id"],
         "number": row["number"],
         "kind": row["kind"],
         "label": row["label"],
-        "year": int(row["year"]) if row["year"] else None,
+        "year": row["year"],
         "startDate": row["startDate"],
         "endDate": row["endDate"],
         "place": row["place"],
@@ -199,10 +245,20 @@ def conference_item(row: dict[str, Any]) -> dict[str, Any]:
         "chair": chair,
         "resolutionCount": row["resolutionCount"],
     }
+    return marked(item, {"year": row["yearGraphs"], "chair": row["chairGraphs"]})
+
+
+def demands(value: str | None) -> list[dict[str, Any]]:
+    result = []
+    for _position, kind, addressee, name, text in sorted(lines(value), key=lambda f: int(f[0])):
+        result.append({"text": text, "kind": kind, "addressee": {"id": addressee, "name": name} if addressee else None})
+    return result
 
 
 def resolution_item(r: dict[str, Any]) -> dict[str, Any]:
-    return {
+    agenda = {"number": r["agendaNumber"], "label": r["agendaLabel"]}
+    counts = {option: int(count) for option, count in lines(r["counts"])}
+    item = {
         "id": r["id"],
         "kind": r["kind"],
         "title": r["title"],
@@ -210,29 +266,42 @@ def resolution_item(r: dict[str, Any]) -> dict[str, Any]:
         "summary": r["summary"],
         "conference": r["conference"],
         "year": r["year"],
+        "agendaItem": agenda if any(agenda.values()) else None,
         "outcome": r["outcome"],
+        "voteCounts": counts or None,
+        "positions": [{"state": state, "option": option} for state, option in sorted(lines(r["positions"]))],
         "initiators": split(r["initiators"]),
         "cosponsors": split(r["cosponsors"]),
         "leadState": r["leadState"] or None,
         "allStates": r["allStates"],
+        "demands": demands(r["demands"]),
         "topics": split(r["topics"]),
+        "editorialNote": r["editorialNote"],
         "sources": split(r["sources"]),
     }
+    item = marked(item, {"year": r["yearGraphs"], "topics": r["topicGraphs"]})
+    if item["editorialNote"]:
+        item["editorial"].append("editorialNote")
+    return item
 
 
 def chair_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_year: dict[int, dict[str, Any]] = {}
     for r in rows:
-        item = by_year.setdefault(r["year"], {"id": r["id"], "year": r["year"], "state": r["state"], "persons": []})
-        if r["person"]:
-            holding = {
-                "id": r["holding"],
-                "person": r["person"],
-                "name": r["name"],
-                "from": r["from"],
-                "until": r["until"],
+        if r["year"] not in by_year:
+            term = {
+                "id": r["id"],
+                "year": r["year"],
+                "state": r["state"],
+                "from": r["termFrom"],
+                "until": r["termUntil"],
             }
-            item["persons"].append(holding)
+            by_year[r["year"]] = {**marked(term, {"from": r["fromGraphs"], "until": r["untilGraphs"]}), "persons": []}
+        if r["person"]:
+            holding = {"id": r["holding"], "person": r["person"], "name": r["name"]}
+            person = {**holding, "from": r["from"], "until": r["until"], "office": r["office"]}
+            kinds = r["personGraphs"]
+            by_year[r["year"]]["persons"].append(marked(person, {"name": kinds, "office": kinds}))
     return list(by_year.values())
 
 
@@ -255,6 +324,7 @@ def person_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 {
                     "id": r["office"],
                     "label": r["officeLabel"],
+                    "titles": sorted(r["titles"].split("|")) if r["titles"] else [],
                     "state": r["state"],
                     "startDate": r["startDate"],
                     "endDate": r["endDate"],
@@ -262,6 +332,10 @@ def person_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
     return list(by_id.values())
+
+
+def source_item(r: dict[str, Any]) -> dict[str, Any]:
+    return {**r, "urls": split(r["urls"])}
 
 
 def without_nulls(value: Any) -> Any:
@@ -306,7 +380,7 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
         ("chairs", chair_items),
         ("persons", person_items),
         ("bodies", list),
-        ("sources", list),
+        ("sources", lambda rows: [source_item(r) for r in rows]),
     ):
         router.add_api_route(f"/{resource}", listing(resource, make), methods=["GET"], response_class=Response)
 
@@ -329,12 +403,14 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
         request: Request,
         conference: Annotated[int | None, Query(description="meeting number, e.g. 99")] = None,
         year: Annotated[int | None, Query(description="year of the meeting")] = None,
-        state: Annotated[str | None, Query(description="ISO 3166-2 code: initiator, co-sponsor or all")] = None,
+        state: Annotated[
+            str | None, Query(description="ISO 3166-2 code: initiator, co-sponsor, lead or applicant")
+        ] = None,
         outcome: Annotated[str | None, Query(description="|".join(OUTCOMES))] = None,
         topic: Annotated[str | None, Query(description="topic slug")] = None,
         q: Annotated[
             str | None,
-            Query(description="words in title, summary, requests, topics or addressees (case, umlauts and ß folded)"),
+            Query(description="words in title, summary, demands, topics or addressees (case, umlauts and ß folded)"),
         ] = None,
         limit: Limit = 100,
         offset: Offset = 0,
