@@ -17,6 +17,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from asmk_graph.namespaces import ONTOLOGY_IRI
 
 ROOT = Path(__file__).resolve().parents[1]
+VERSION = str(Graph().parse(ROOT / "ontology" / "asmk.ttl").value(ONTOLOGY_IRI, OWL.versionInfo))
 ASK = "ASK { ?s ?p ?o }"
 # every GET route, with example values for its path parameters (openapi.json lists the API's; the
 # pages are not in it); a route added without an example here fails test_every_get_route_is_listed
@@ -34,9 +35,11 @@ GET_EXAMPLES = {
     "/id/{kind}": "/id/dataset",
     "/id/{kind}/{key}": "/id/conference/97",
     "/id/{kind}/{key}/{name}": "/id/resolution/102/reform-sozialstaat",
+    "/graph/{kind}": "/graph/editorial",
+    "/graph/{kind}/{key}": "/graph/derived/subclass-types",
     "/ontology": "/ontology",
     "/def": "/def",
-    "/def/{version}": "/def/0.1.0",
+    "/def/{version}": "/def/" + VERSION,
     "/shapes": "/shapes",
     "/dumps/{name}": "/dumps/asmk.ttl",
     "/health": "/health",

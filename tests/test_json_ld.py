@@ -121,7 +121,7 @@ def check_item(item: dict[str, Any], context: dict[str, Any], graph: Graph, trip
         else:
             predicate = URIRef(expand_iri(definition["@id"] if isinstance(definition, dict) else definition, context))
             stated = restricted(set(graph.objects(subject, predicate)), definition)
-            read = set(triples.objects(subject, predicate))
+            read = restricted(set(triples.objects(subject, predicate)), definition)  # keys may share a property
         if value is None or value == []:
             read = set()  # the JSON says: no value
         if stated != read:

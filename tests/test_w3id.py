@@ -20,6 +20,8 @@ import pytest
 
 from asmk_graph.store.virtuoso import free_port
 
+from .test_http_protocol import VERSION
+
 ROOT = Path(__file__).resolve().parents[1]
 APACHE = Path("/usr/sbin/apache2")
 MODULES = Path("/usr/lib/apache2/modules")
@@ -96,7 +98,7 @@ def test_w3id_redirects(w3id: str, live_server: str) -> None:
         (BASE + "def", "text/turtle", 302, "/def", "text/turtle"),
         (BASE + "def", "text/html", 302, "/def", "text/html"),
         (BASE + "def", "application/ld+json", 302, "/def", "application/ld+json"),
-        (BASE + "def/0.1.0", "application/rdf+xml", 302, "/def/0.1.0", "application/rdf+xml"),
+        (BASE + f"def/{VERSION}", "application/rdf+xml", 302, f"/def/{VERSION}", "application/rdf+xml"),
         (BASE + "id/conference/97", "application/n-triples", 303, "/id/conference/97", "application/n-triples"),
         (BASE + "graph", "application/n-triples", 303, "/dumps/asmk.nt", "application/n-triples"),
         (BASE + "graph", "text/turtle", 303, "/dumps/asmk.ttl", "text/turtle"),

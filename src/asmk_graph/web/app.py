@@ -179,6 +179,17 @@ def add_linked_data(
         response.headers["Link"] = alternate_links(f"{public_url}/id/{path}", media)  # never from the Host header
         return response
 
+    @app.get("/graph/{path:path}", tags=["linked data"])
+    def named_graph(path: str, request: Request) -> Response:
+        """A named graph of the dataset (one per source, per rule, the editorial one): what the graph
+        says about it (its kind, what it is derived from), by content negotiation or suffix."""
+        path, asked = split_suffix(path)
+        iri = URIRef(base + "graph/" + path)
+        graph = store.graph(queries["api/describe"].bind({"resource": iri})) if RESOURCE_PATH.match(path) else None
+        if not graph:
+            raise HTTPException(404, f"no graph {iri}")
+        return rdf_response(graph, request, str(iri), {}, asked)
+
     static = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}
     for shape_file in sorted(paths.shapes_dir.glob("*.ttl")):
         static["shapes"].parse(shape_file)

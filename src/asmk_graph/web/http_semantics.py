@@ -47,7 +47,9 @@ CANDIDATE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # HEAD and OPTION
 GZIP_MINIMUM_SIZE = 1024  # below about a packet, compressing saves nothing worth the CPU
 INCOMPRESSIBLE = ("application/gzip", "application/x-gzip", "application/zip", "text/event-stream")
 # paths whose GET answers are generated from files the application loaded at start: they get validators
-VALIDATED_PREFIXES = ("/id/", "/ontology", "/shapes", "/def", "/api/contexts/", "/catalog", "/.well-known/void")
+VALIDATED_PREFIXES = (
+    "/id/", "/graph/", "/ontology", "/shapes", "/def", "/api/contexts/", "/catalog", "/.well-known/void",
+)  # fmt: skip
 
 
 def add_http_semantics(app: FastAPI, last_modified: float) -> None:

@@ -92,27 +92,30 @@ def set_responses(operation: dict[str, Any], responses: dict[str, Any]) -> None:
 def document_linked_data(paths: dict[str, Any]) -> None:
     """/id/, the vocabulary and the shapes: RDF by content negotiation, or an HTML page."""
     negotiated = ok("The description, in the negotiated media type", (*RDF_MEDIA, "text/html"), headers=True)
-    for parameter in paths["/def/{version}"]["get"]["parameters"]:
-        parameter["example"] = "0.1.0"
     for path in ("/ontology", "/def", "/shapes", "/def/{version}"):
         operation = paths[path]["get"]
         operation["parameters"] = [*operation.get("parameters", []), *CONDITIONAL_HEADERS]
         codes = ("404", "406") if "{" in path else ("406",)
         set_responses(operation, {"200": negotiated, "304": NOT_MODIFIED, **problems(*codes)})
     # OpenAPI path parameters cannot hold "/": one template per number of segments
-    template = paths.pop("/id/{path}")["get"]
-    names = ("kind", "key", "name")
-    examples = {1: ("dataset",), 2: ("conference", "97"), 3: ("resolution", "102", "reform-sozialstaat")}
-    for size in (1, 2, 3):
-        operation = copy.deepcopy(template)
-        operation["operationId"] = f"resource_{size}"
-        segments = [
-            {"name": n, "in": "path", "required": True, "schema": ID_SEGMENT, "example": e}
-            for n, e in zip(names, examples[size], strict=False)
-        ]
-        operation["parameters"] = [*segments, *CONDITIONAL_HEADERS]
-        set_responses(operation, {"200": negotiated, "304": NOT_MODIFIED, **problems("404", "406", *STORE_PROBLEMS)})
-        paths["/id/" + "/".join(f"{{{n}}}" for n in names[:size])] = {"get": operation}
+    examples = {
+        "/id": {1: ("dataset",), 2: ("conference", "97"), 3: ("resolution", "102", "reform-sozialstaat")},
+        "/graph": {1: ("editorial",), 2: ("derived", "subclass-types")},
+    }
+    for prefix, by_size in examples.items():
+        template = paths.pop(prefix + "/{path}")["get"]
+        for size, values in by_size.items():
+            names = ("kind", "key", "name")[:size]
+            operation = copy.deepcopy(template)
+            operation["operationId"] = f"{prefix.strip('/')}_{size}"
+            segments = [
+                {"name": n, "in": "path", "required": True, "schema": ID_SEGMENT, "example": e}
+                for n, e in zip(names, values, strict=True)
+            ]
+            operation["parameters"] = [*segments, *CONDITIONAL_HEADERS]
+            responses = {"200": negotiated, "304": NOT_MODIFIED, **problems("404", "406", *STORE_PROBLEMS)}
+            set_responses(operation, responses)
+            paths[prefix + "/" + "/".join(f"{{{n}}}" for n in names)] = {"get": operation}
 
 
 def document_dumps(paths: dict[str, Any], names: tuple[str, ...]) -> None:

@@ -113,7 +113,7 @@ _RESOLUTION_TERMS: dict[str, Any] = {
     "summary": {"@id": "dcterms:abstract", "@language": "de"},
     "leadState": {"@id": "asmk:leadState", "@type": "@vocab"},
     "topics": {"@id": "dcterms:subject", "@type": "@vocab", "@container": "@set"},
-    "editorialNote": "skos:editorialNote",
+    "editorialNote": {"@id": "skos:editorialNote", "@language": "de"},
     "sources": {"@id": "dcterms:source", "@type": "@id", "@container": "@set"},
     **_not_in_graph(
         "conference", "year", "agendaItem", "outcome", "voteCounts", "positions", "initiators", "cosponsors",
