@@ -16,6 +16,12 @@ class Item(BaseModel):
     model_config = ConfigDict(extra="allow")  # JSON-LD adds "@context"; later fields do not break readers
 
 
+Marks: Any = Field(
+    [], description="keys whose values no source states: a declared rule derives them (docs/provenance.md)"
+)
+EditorialMarks: Any = Field([], description="keys whose values the project adds (docs/provenance.md)")
+
+
 Iri = Field(description="the resource's IRI (JSON-LD @id)")
 
 
@@ -23,6 +29,7 @@ class State(Item):
     id: str = Iri
     code: str | None = Field(None, description="ISO 3166-2 code (asmk:isoCode)", examples=["DE-BW"])
     name: str | None = Field(None, description="German name (rdfs:label @de)")
+    nameEn: str | None = Field(None, description="English name (rdfs:label @en)")
     wikidata: str | None = Field(None, description="Wikidata item (asmk:wikidataId)")
     nuts: str | None = Field(None, description="NUTS-1 code (asmk:nutsCode)")
     ars: str | None = Field(None, description="Amtlicher Regionalschlüssel (asmk:ars)")
@@ -33,6 +40,27 @@ class Chair(BaseModel):
     name: str = Field(description="its name")
 
 
+class AgendaItem(BaseModel):
+    number: str | None = Field(None, description="TOP number (asmk:topNumber)")
+    label: str | None = Field(None, description="rdfs:label")
+
+
+class Addressee(BaseModel):
+    id: str | None = None
+    name: str | None = None
+
+
+class Demand(BaseModel):
+    text: str | None = Field(None, description="what is asked, in the project's words (rdfs:label)")
+    kind: str | None = Field(None, description="asmk:demandKind, by its notation")
+    addressee: Addressee | None = Field(None, description="asmk:addressee")
+
+
+class Position(BaseModel):
+    state: str | None = Field(None, description="ISO code of the voting state")
+    option: str | None = Field(None, description="how it voted (notation)")
+
+
 class Resolution(Item):
     id: str = Iri
     kind: str | None = Field(None, description="resolution or report (rdf:type)")
@@ -41,13 +69,20 @@ class Resolution(Item):
     summary: str | None = Field(None, description="own-words summary (dcterms:abstract @de)")
     conference: int | None = Field(None, description="number of the meeting that adopted it (not in the graph)")
     year: int | None = Field(None, description="year of that meeting (not in the graph)")
-    outcome: str | None = Field(None, description="asmk:outcome, by its notation")
-    initiators: list[str] = Field([], description="ISO codes of the initiating states (asmk:initiator)")
-    cosponsors: list[str] = Field([], description="ISO codes of the co-sponsoring states (asmk:cosponsor)")
+    agendaItem: AgendaItem | None = Field(None, description="the agenda item that considered the motion")
+    outcome: str | None = Field(None, description="outcome of the vote, by its notation; null: none stated")
+    voteCounts: dict[str, int] | None = Field(None, description="votes by option, where a source counts them")
+    positions: list[Position] = Field([], description="how each state voted, where stated")
+    initiators: list[str] = Field([], description="ISO codes of the states that moved the motion")
+    cosponsors: list[str] = Field([], description="ISO codes of the co-sponsoring states")
     leadState: str | None = Field(None, description="ISO code of the reporting state (asmk:leadState)")
-    allStates: bool | None = Field(None, description="an all-states motion (asmk:allStatesMotion)")
+    allStates: bool | None = Field(None, description="an all-states motion; null: not stated")
+    demands: list[Demand] = Field([], description="what the resolution asks, of whom")
     topics: list[str] = Field([], description="topic notations (dcterms:subject)")
+    editorialNote: str | None = Field(None, description="the project's note (skos:editorialNote @de)")
     sources: list[str] = Field([], description="source documents (dcterms:source)")
+    derived: list[str] = Marks
+    editorial: list[str] = EditorialMarks
 
 
 class Conference(Item):
@@ -63,6 +98,8 @@ class Conference(Item):
     virtual: bool | None = Field(None, description="asmk:virtual")
     chair: Chair | None = Field(None, description="the chairing state (not in the graph as such)")
     resolutionCount: int | None = Field(None, description="how many resolutions it adopted (counted)")
+    derived: list[str] = Marks
+    editorial: list[str] = EditorialMarks
 
 
 class ConferenceDetail(Conference):
@@ -74,21 +111,29 @@ class ChairHolding(BaseModel):
     id: str | None = Field(None, description="the holding's IRI")
     person: str | None = Field(None, description="who exercised the chair (org:member)")
     name: str | None = Field(None, description="their name (not in the graph on the holding)")
-    from_: str | None = Field(None, alias="from", description="schema:startDate")
-    until: str | None = Field(None, description="schema:endDate")
+    from_: str | None = Field(None, alias="from", description="first day (asmk:heldFrom)")
+    until: str | None = Field(None, description="first day no longer held (asmk:heldUntil, exclusive)")
+    office: str | None = Field(None, description="the post it was exercised through (asmk:viaOffice)")
+    derived: list[str] = Marks
+    editorial: list[str] = EditorialMarks
 
 
 class ChairTerm(Item):
     id: str = Iri
     year: int | None = Field(None, description="asmk:year")
     state: str | None = Field(None, description="ISO code of the state holding the chair (org:member)")
+    from_: str | None = Field(None, alias="from", description="first day (asmk:heldFrom)")
+    until: str | None = Field(None, description="first day no longer held (asmk:heldUntil, exclusive)")
     persons: list[ChairHolding] = Field([], description="who exercised it, when stated (asmk:chairTerm, reversed)")
+    derived: list[str] = Marks
+    editorial: list[str] = EditorialMarks
 
 
 class Office(BaseModel):
     model_config = ConfigDict(extra="allow")
-    id: str | None = Field(None, description="the membership's IRI")
-    label: str | None = Field(None, description="asmk:officeTitle @de")
+    id: str | None = Field(None, description="the post's IRI")
+    label: str | None = Field(None, description="the post's rdfs:label @de")
+    titles: list[str] = Field([], description="the titles the sources give the holding (asmk:officeTitle)")
     state: str | None = Field(None, description="ISO code of the state (not in the graph on the office)")
     startDate: str | None = Field(None, description="schema:startDate")
     endDate: str | None = Field(None, description="schema:endDate")
@@ -100,7 +145,7 @@ class Person(Item):
     name: str | None = Field(None, description="foaf:name")
     honorificPrefix: str | None = Field(None, description="schema:honorificPrefix")
     honorificSuffix: str | None = Field(None, description="schema:honorificSuffix")
-    offices: list[Office] = Field([], description="org:hasMembership")
+    offices: list[Office] = Field([], description="the posts held (not in the graph as such: over org:hasMembership)")
 
 
 class Body(Item):
@@ -114,13 +159,19 @@ class Body(Item):
 class Source(Item):
     id: str = Iri
     key: str | None = Field(None, description="dcterms:identifier")
-    title: str | None = Field(None, description="dcterms:title @de")
+    title: str | None = Field(None, description="its own title, where it has one (dcterms:title @de)")
+    shortTitle: str | None = Field(None, description="dcterms:alternative @de")
+    label: str | None = Field(None, description="rdfs:label @de")
+    number: str | None = Field(None, description="asmk:documentNumber")
     publisher: str | None = Field(None, description="the publisher's name (not in the graph on the source)")
+    addressedTo: str | None = Field(None, description="whom it is addressed to (a label; not on the source)")
+    audience: str | None = Field(None, description="its audience (a label; not on the source)")
     date: str | None = Field(None, description="dcterms:date")
     dateNote: str | None = Field(None, description="why there is no date, or what is known of it (asmk:dateNote)")
     kind: str | None = Field(None, description="dcterms:type, by its notation")
     file: str | None = Field(None, description="asmk:fileName")
     sha256: str | None = Field(None, description="asmk:sha256")
+    urls: list[str] = Field([], description="the URLs it names (dcterms:references)")
 
 
 class Links(BaseModel):
