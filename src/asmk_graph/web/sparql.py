@@ -192,6 +192,7 @@ def service_description(endpoint: str, triples: int | None, timeout: float, max_
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))  # the default graph is the union of the named graphs
     for fmt in SD_FORMATS:
         g.add((service, SD.resultFormat, FORMATS[fmt]))
     g.add((service, SD.defaultDataset, dataset))
@@ -203,7 +204,8 @@ def service_description(endpoint: str, triples: int | None, timeout: float, max_
     limits = (
         f"Read-only: SPARQL Update is refused (403) and so is SERVICE (400). Queries are stopped after "
         f"{timeout:g} s (503); answers of more than {max_rows} rows are refused (400), page with LIMIT/OFFSET. "
-        "More limits: /health and the API documentation."
+        "More limits: /health and the API documentation. default-graph-uri and named-graph-uri are answered (a "
+        "graph the service does not have is empty); relative IRIs resolve against this endpoint's IRI."
     )
     g.add((service, DCTERMS.description, Literal(limits, lang="en")))
     site = endpoint.removesuffix("sparql")  # the catalogue and VoID description sit beside the endpoint
