@@ -54,4 +54,4 @@ apache:
 	scripts/install-apache.sh
 
 test: lint virtuoso owl-tools chromium jena apache
-	$(BIN)/python -m pytest --conformance-report docs/conformance.md
+	$(BIN)/python -m pytest --conformance-report=docs/conformance.md
