@@ -124,8 +124,8 @@ class ConformanceReport:
             "# Conformance\n\n",
             "Written by the test suite: `make test` runs `pytest --conformance-report=docs/conformance.md`, and "
             "each row below is one test (its file is in the row's section). Do not edit by hand; a run without "
-            "that option does not write it. Stores: the embedded Oxigraph store and a real Virtuoso 7, each behind a live "
-            "`asmk-graph serve` (uvicorn) on 127.0.0.1.\n\n",
+            "that option does not write it. Stores: the embedded Oxigraph store and a real Virtuoso 7, "
+            "each behind a live `asmk-graph serve` (uvicorn) on 127.0.0.1.\n\n",
             f"Summary: {', '.join(f'{n} {k}' for k, n in counts.items())}.\n",
         ]
         for key, (title, intro) in SECTIONS.items():
