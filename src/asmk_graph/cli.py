@@ -392,7 +392,8 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument(
         "--gsp-url",
         help="Graph Store Protocol URL, e.g. http://host:3030/ds/data or "
-        "Virtuoso's http://host:8890/sparql-graph-crud-auth (with --user/--password --auth digest)",
+        "Virtuoso's http://host:8890/sparql-graph-crud-auth (with --user, --auth digest and the password "
+        "from --password-file or ASMK_PASSWORD)",
     )
     ld.add_argument("--isql", metavar="HOST:PORT", help="Virtuoso SQL port for --method virtuoso, e.g. 127.0.0.1:1111")
     ld.add_argument("--isql-user", default="dba")
