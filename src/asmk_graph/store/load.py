@@ -209,9 +209,16 @@ def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: 
     """Clear what killed loads left: their staging graphs (<graph>/staging/<load>) and queued files.
 
     A load killed mid-way leaves its bulk loader running inside Virtuoso, still writing into its own
-    staging graph; as every load stages into graphs of its own, such a writer never touches this load's
-    graphs, and what it writes is cleared by the next load.
+    staging graph (its file stays "in progress" in load_list): it is stopped first (rdf_load_stop (1)
+    kills its transaction), else it could write again after the clearing. One load at a time per
+    directory: a concurrent load's staging graphs would count as leftovers.
     """
+    running = isql.run(
+        f"SELECT 'RUNNING', ll_file FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' AND ll_state = 1;\n",
+        timeout,
+    )
+    if "RUNNING" in running:  # a killed load's bulk loader still writes: stop it (its transaction is killed)
+        isql.run("rdf_load_stop (1);\n", timeout)
     found = isql.run(
         "".join(
             "SELECT 'STALE', __ro2sq (G) FROM (SELECT DISTINCT G FROM DB.DBA.RDF_QUAD) AS graphs "
@@ -222,7 +229,7 @@ def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: 
     )
     stale = sorted(set(re.findall(r"STALE\s+(\S+)", found)))
     isql.run(
-        f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' AND ll_state = 0;\n"
+        f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' AND ll_state IN (0, 1);\n"
         + "".join(f"SPARQL CLEAR GRAPH <{check_iri(g, 'staging graph')}>;\n" for g in stale),
         timeout,
     )
