@@ -26,7 +26,18 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..paths import ProjectPaths
-from .results import LANG_STRING, Answer, AnswerTooLarge, Row, Term, TooManyRows, answer_from_json, capped
+from .results import (
+    INTEGER_TYPES,
+    LANG_STRING,
+    XSD,
+    Answer,
+    AnswerTooLarge,
+    Row,
+    Term,
+    TooManyRows,
+    answer_from_json,
+    capped,
+)
 
 
 class StoreError(Exception):
@@ -108,6 +119,22 @@ def _term(term: Any) -> Term | None:
     return Term("literal", term.value, LANG_STRING if language else term.datatype.value, language)
 
 
+_XSD_BOOLEAN = XSD + "boolean"
+
+
+def _python(term: Any) -> Any:
+    """Term(...).python() of an Oxigraph term, without building the Term (the API's own queries)."""
+    if term is None:
+        return None
+    if type(term) is ox.Literal and term.language is None:
+        datatype = term.datatype.value
+        if datatype in INTEGER_TYPES:
+            return int(term.value)
+        if datatype == _XSD_BOOLEAN:
+            return term.value in ("true", "1")
+    return term.value
+
+
 def run_oxigraph(store: ox.Store, query: str, max_rows: int | None) -> tuple[str, Any]:
     """The answer as plain picklable data: ('select', (vars, rows)) | ('ask', bool) | ('graph', nt bytes)."""
     try:
@@ -158,6 +185,18 @@ class OxigraphStore(Store):
     ) -> Answer:
         """In-process, so timeout cannot be enforced here: user queries go through pool.WorkerPool."""
         return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Records straight from Oxigraph's solutions: the API's own queries, several times faster
+        than building an Answer's Terms first (the same values: tests/test_remote_store.py)."""
+        try:
+            result = self.store.query(query)
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                return [dict(zip(names, map(_python, solution), strict=True)) for solution in result]
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise QueryError(f"query error: {exc}") from exc
+        raise QueryError("expected a SELECT query")
 
 
 # --- remote --------------------------------------------------------------------------------
