@@ -76,7 +76,7 @@ from rdflib_endpoint import SparqlEndpoint
 graph = Graph()
 for path in sys.argv[2:]:
     graph.parse(path)
-uvicorn.run(SparqlEndpoint(graph=graph, path="/sparql"), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+uvicorn.run(SparqlEndpoint(graph=graph, path="/sparql"), host="127.0.0.1", port=int(sys.argv[1]))
 """
 
 
