@@ -220,7 +220,7 @@ def main() -> None:
                 select = [("/sparql SELECT (same query)", sparql_url(remote_url, SELECT), SPARQL_JSON)]
                 table("Virtuoso behind the API, real graph", api + select, args.clients, args.seconds)
             if args.only != "api":
-                peer, peer_url = rdflib_endpoint(ROOT / "graph" / "asmk.nt", ROOT / "ontology" / "asmk.ttl")
+                peer, peer_url = rdflib_endpoint(ROOT / "graph" / "asmk.nt")
                 processes.append(peer)
                 targets = [*baseline, ("rdflib-endpoint 0.6.3, same SELECT", sparql_url(peer_url, SELECT), SPARQL_JSON)]
                 table("/sparql against rdflib-endpoint, real graph", targets, args.clients, args.seconds)
@@ -232,7 +232,7 @@ def main() -> None:
                 processes.clear()
                 big, big_url = ours(root)
                 processes.append(big)
-                peer, peer_url = rdflib_endpoint(root / "graph" / "asmk.nt", ROOT / "ontology" / "asmk.ttl")
+                peer, peer_url = rdflib_endpoint(root / "graph" / "asmk.nt")
                 processes.append(peer)
                 targets = []
                 for name, query in {"LIMIT 10": SELECT, **{k: QUERIES[k] for k in list(QUERIES)[:3]}}.items():

@@ -34,11 +34,12 @@ from synthetic import generate
 ROOT = Path(__file__).resolve().parents[1]
 P = "PREFIX asmk: <https://w3id.org/asmk/def#> PREFIX dcterms: <http://purl.org/dc/terms/> "
 QUERIES = {
-    "majority-by-meeting": P + "SELECT ?n (COUNT(?r) AS ?c) WHERE { ?r asmk:adoptedAt/asmk:number ?n ; "
-    "asmk:outcome asmk:majority } GROUP BY ?n ORDER BY ?n",
-    "state-initiated-or-cosponsored": P + "SELECT ?r WHERE { ?r asmk:initiator|asmk:cosponsor ?s . "
+    "majority-by-meeting": P + "SELECT ?n (COUNT(?r) AS ?c) WHERE { ?r asmk:adoptedAt/asmk:number ?n . "
+    "?m asmk:resultedIn ?r . ?v asmk:onMotion ?m ; asmk:outcome asmk:majority } GROUP BY ?n ORDER BY ?n",
+    "state-initiated-or-cosponsored": P
+    + "SELECT ?r WHERE { ?m asmk:resultedIn ?r ; asmk:initiator|asmk:cosponsor ?s . "
     '?s asmk:isoCode "DE-NW" } LIMIT 200',
-    "outcome-counts": P + "SELECT ?o (COUNT(?r) AS ?c) WHERE { ?r asmk:outcome ?o } GROUP BY ?o",
+    "outcome-counts": P + "SELECT ?o (COUNT(?v) AS ?c) WHERE { ?v asmk:outcome ?o } GROUP BY ?o",
     "topic-of-one-meeting": P + "SELECT ?t (COUNT(?r) AS ?c) WHERE { ?r asmk:adoptedAt ?m ; dcterms:subject ?t . "
     "?m asmk:number 97 } GROUP BY ?t",
     "text-search": P + 'SELECT ?r WHERE { ?r dcterms:abstract ?a FILTER CONTAINS(STR(?a), "0.12345") }',

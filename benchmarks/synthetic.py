@@ -1,7 +1,8 @@
 """Synthetic ASMK-shaped graphs of a chosen size, for benchmarks (not real data).
 
-Meetings, resolutions with outcomes, initiators, topics and citations in the ASMK vocabulary,
-about 30 triples per resolution, so the benchmark queries exercise the real shapes.
+Meetings, resolutions with their motions (initiators, co-sponsors) and votes (outcomes),
+topics and citations in the ASMK vocabulary (model v2), about 30 triples per resolution, so
+the benchmark queries exercise the real shapes.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ STATES = [
     "DE-SH",
     "DE-TH",
 ]
-OUTCOMES = ["unanimous", "large-majority", "majority", "agreed", "unstated"]
+OUTCOMES = ["unanimous", "large-majority", "majority", "agreed", None]  # None: no outcome stated
+INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 TOPICS = [f"topic-{i}" for i in range(16)]
 
 
@@ -55,23 +57,31 @@ def generate(target_triples: int, seed: int = 7) -> str:
         year = 1923 + number
         out += [
             _t(meeting, RDF_TYPE, f"<{ASMK}MainConference>"),
-            _t(meeting, f"{ASMK}number", f'"{number}"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>'),
-            _t(meeting, f"{ASMK}year", f'"{year}"^^<http://www.w3.org/2001/XMLSchema#gYear>'),
+            _t(meeting, f"{ASMK}number", f'"{number}"^^<{INTEGER}>'),
+            _t(meeting, f"{ASMK}year", f'"{year}"^^<{INTEGER}>'),
         ]
         for r in range(40):
             res = f"{ID}resolution/{number}/r{r}"
+            motion, vote = f"{res}#motion", f"{res}#vote"
             out += [
                 _t(res, RDF_TYPE, f"<{ASMK}Resolution>"),
                 _t(res, f"{ASMK}adoptedAt", f"<{meeting}>"),
                 _t(res, LABEL, f'"Beschluss {number}/{r}"@de'),
                 _t(res, ABSTRACT, f'"Zusammenfassung {rng.random():.6f} Pflege Arbeit"@de'),
-                _t(res, f"{ASMK}outcome", f"<{ASMK}{rng.choice(OUTCOMES)}>"),
-                _t(res, f"{ASMK}allStatesMotion", '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>'),
+                _t(motion, RDF_TYPE, f"<{ASMK}Motion>"),
+                _t(motion, f"{ASMK}resultedIn", f"<{res}>"),
             ]
+            outcome = rng.choice(OUTCOMES)
+            if outcome:
+                out += [
+                    _t(vote, RDF_TYPE, f"<{ASMK}VoteEvent>"),
+                    _t(vote, f"{ASMK}onMotion", f"<{motion}>"),
+                    _t(vote, f"{ASMK}outcome", f"<{ASMK}{outcome}>"),
+                ]
             for code in rng.sample(STATES, 2):
-                out.append(_t(res, f"{ASMK}initiator", f"<{ID}state/{code}>"))
+                out.append(_t(motion, f"{ASMK}initiator", f"<{ID}state/{code}>"))
             for code in rng.sample(STATES, 3):
-                out.append(_t(res, f"{ASMK}cosponsor", f"<{ID}state/{code}>"))
+                out.append(_t(motion, f"{ASMK}cosponsor", f"<{ID}state/{code}>"))
             for topic in rng.sample(TOPICS, 2):
                 out.append(_t(res, SUBJECT, f"<{ID}topic/{topic}>"))
             for c in range(3):
@@ -79,7 +89,7 @@ def generate(target_triples: int, seed: int = 7) -> str:
                 out += [
                     _t(res, SOURCE, f"<{ID}source/s{c}>"),
                     _t(res, "http://www.w3.org/ns/prov#qualifiedDerivation", f"<{cite}>"),
-                    _t(cite, f"{ASMK}lineStart", f'"{c + 1}"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>'),
+                    _t(cite, f"{ASMK}lineStart", f'"{c + 1}"^^<{INTEGER}>'),
                 ]
         number += 1
     return "".join(out)

@@ -11,7 +11,7 @@ from asmk_graph.graph.pipeline import BuildResult, build_and_validate, load_onto
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths, project_paths
 from asmk_graph.store import RemoteStore
-from asmk_graph.store.load import Isql, load
+from asmk_graph.store.load import Isql, graph_names, load
 from asmk_graph.store.virtuoso import VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ def graph(fresh_build: BuildResult) -> Graph:
 
 @pytest.fixture(scope="session")
 def virtuoso(paths: ProjectPaths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
-    """A real Virtuoso on 127.0.0.1 in a temporary directory, loaded with graph/, stopped by PID."""
+    """A real Virtuoso on 127.0.0.1 in a temporary directory, loaded with graph/ (union and named graphs)."""
     directory = tmp_path_factory.mktemp("virtuoso")
     server = VirtuosoServer(directory).start()
     try:
@@ -58,4 +58,4 @@ def virtuoso(paths: ProjectPaths, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def remote_store(server: VirtuosoServer, timeout: float = 10.0) -> RemoteStore:
-    return RemoteStore(server.endpoint, DEFAULT_GRAPH, timeout=timeout)
+    return RemoteStore(server.endpoint, DEFAULT_GRAPH, timeout=timeout, named_graphs=graph_names(project_paths(ROOT)))

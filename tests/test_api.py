@@ -44,6 +44,34 @@ def test_states(client: TestClient) -> None:
     assert (hb["wikidata"], hb["nuts"], hb["ars"]) == ("Q1209", "DE5", "04")
 
 
+def test_conference_98_year_and_chair_are_derived(client: TestClient) -> None:
+    c98 = client.get("/api/conferences/98").json()
+    assert (c98["year"], c98["chair"]) == (2021, {"state": "DE-HB", "name": "Bremen"})
+    assert c98["derived"] == ["year", "chair"] and c98["editorial"] == []
+    assert (c98["startDate"], c98["place"], c98["virtual"]) == (None, None, None)  # no source states them
+    c96 = client.get("/api/conferences/96").json()
+    assert (c96["year"], c96["derived"]) == (2019, [])  # 001 states the year
+    assert c96["virtual"] is None  # held in Rostock, but no source says whether in person or online
+
+
+def test_resolution_items_follow_the_decision_chain(client: TestClient) -> None:
+    items = {
+        r["id"].rsplit("/", 1)[-1]: r for r in client.get("/api/resolutions", params={"limit": 100}).json()["items"]
+    }
+    reform = items["reform-sozialstaat"]
+    assert (reform["outcome"], reform["allStates"], reform["initiators"]) == ("unanimous", True, [])
+    assert [d["kind"] for d in reform["demands"]][:4] == ["calls-for", "calls-for", "calls-for", "welcomes"]
+    assert reform["demands"][0]["addressee"]["name"] == "Bundesregierung"
+    assert reform["demands"][1]["addressee"] is None  # the source names no addressee for it
+    assert (reform["agendaItem"], reform["voteCounts"], reform["positions"]) == (None, None, [])
+    assert reform["editorial"] == ["topics"] and reform["derived"] == ["year"]
+    unstated = items["telematik-langzeitpflege"]
+    assert (unstated["outcome"], unstated["allStates"]) == (None, None)  # not stated: null, never a default
+    split = items["ki-arbeitsmarkt"]
+    assert split["editorialNote"] and "editorialNote" in split["editorial"]
+    assert client.get("/api/resolutions", params={"outcome": "unstated", "conference": 102}).json()["total"] == 7
+
+
 def test_conference_detail(client: TestClient) -> None:
     c97 = client.get("/api/conferences/97").json()
     assert (c97["startDate"], c97["virtual"], c97["plannedPlace"]) == ("2020-11-26", True, "Mannheim")
@@ -70,8 +98,20 @@ def test_chairs_keep_a_change_within_the_year(client: TestClient) -> None:
     chairs = {c["year"]: c for c in client.get("/api/chairs").json()["items"]}
     assert chairs[2022]["state"] == "DE-SL"
     jung = next(p for p in chairs[2022]["persons"] if p["name"] == "Magnus Jung")
-    assert jung == {"name": "Magnus Jung", "from": "2022-05-26", "until": None}
-    assert chairs[2021]["persons"] == []
+    assert jung == {
+        "name": "Magnus Jung",
+        "from": "2022-05-26",
+        "until": None,
+        "office": "https://w3id.org/asmk/id/office/de-sl-minister",
+        "derived": [],
+        "editorial": [],
+    }
+    # no source names Bremen's chair persons for 2021: a declared rule derives them, and says so
+    bremen = chairs[2021]
+    assert sorted(p["name"] for p in bremen["persons"]) == ["Anja Stahmann", "Kristina Vogt"]
+    assert all(p["derived"] == ["name", "office"] for p in bremen["persons"])
+    assert (bremen["from"], bremen["until"], bremen["derived"]) == ("2021-01-01", "2022-01-01", ["from"])
+    assert chairs[2022]["derived"] == [] and jung["derived"] == []
     assert 2025 not in chairs
 
 
@@ -80,8 +120,40 @@ def test_persons_bodies_sources(client: TestClient) -> None:
     assert persons["Nicole Hoffmeister-Kraut"]["honorificPrefix"] == "Dr."
     bodies = {b["name"]: b for b in client.get("/api/bodies").json()["items"]}
     assert bodies["Länderausschuss für Arbeitsschutz und Sicherheitstechnik"]["relation"] == "engagedIn"
-    sources = client.get("/api/sources").json()
-    assert sources["total"] == 10  # 9 in sources.yaml, 1 in external-ids.yaml
+    sources = {s["key"]: s for s in client.get("/api/sources").json()["items"]}
+    assert len(sources) == 10  # 9 in sources.yaml, 1 in external-ids.yaml
+    report = sources["002"]
+    assert report["title"].startswith("Bericht über die Ergebnisse der 102. Arbeits- und Sozialministerkonferenz")
+    assert report["addressedTo"] == "Präsident(in) des Landtags Nordrhein-Westfalen"
+    assert report["urls"] == ["https://www.asmkonline.de/asmk-protokolle.html"]
+    assert (sources["000"]["number"], sources["003"]["title"]) == ("314/2020", None)  # 003 has no title of its own
+    laumann = persons["Karl-Josef Laumann"]["offices"]
+    assert [o["label"] for o in laumann] == ["Mitglied des Landtags Nordrhein-Westfalen"]
+
+
+def test_which_source_says_this(client: TestClient) -> None:
+    """GRAPH ?g names the source (or the rule) behind a statement, on both stores."""
+    query = """
+        PREFIX asmk: <https://w3id.org/asmk/def#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?fact ?from WHERE {
+          { GRAPH ?g { <https://w3id.org/asmk/id/conference/97> asmk:plannedLocation ?place }
+            ?g prov:wasDerivedFrom/asmk:fileName ?from . BIND ("planned place" AS ?fact) }
+          UNION
+          { GRAPH ?g { <https://w3id.org/asmk/id/conference/98> asmk:year ?year }
+            ?g asmk:derivedBy/asmk:queryFile ?from . BIND ("year of the 98th" AS ?fact) }
+        } ORDER BY ?fact ?from"""
+    rows = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert [(r["fact"]["value"], r["from"]["value"]) for r in rows] == [
+        ("planned place", "000_fa4c4f4f4c8f4cea.txt"),
+        ("planned place", "001_e4f1c5398ec08e66.txt"),
+        ("year of the 98th", "queries/rules/meeting-year-from-report.rq"),
+    ]
+    # the default graph is the union: a triple two sources state is one triple there
+    planned = (
+        "SELECT ?o WHERE { <https://w3id.org/asmk/id/conference/97> <https://w3id.org/asmk/def#plannedLocation> ?o }"
+    )
+    assert len(client.get("/sparql", params={"query": planned}).json()["results"]["bindings"]) == 1
 
 
 def test_sparql_protocol(client: TestClient) -> None:
@@ -102,6 +174,11 @@ def test_sparql_protocol(client: TestClient) -> None:
 def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
     response = client.get("/dumps/asmk.ttl")
     assert response.content == (paths.graph_dir / "asmk.ttl").read_bytes()
+    for name, media in (("asmk.trig", "application/trig"), ("asmk.nq", "application/n-quads")):
+        quads = client.get(f"/dumps/{name}")
+        assert quads.headers["content-type"].startswith(media)
+        assert quads.content == (paths.graph_dir / name).read_bytes()
+    assert {"/dumps/asmk.trig", "/dumps/asmk.nq"} <= set(client.get("/").json()["dumps"])
     assert response.headers["etag"].strip('"') == response.headers["x-checksum-sha256"]
     assert client.get("/dumps/secret.txt").status_code == 404
 

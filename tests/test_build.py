@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from asmk_graph.graph.catalog import CATALOG_FILE, VOID_FILE
@@ -41,6 +41,23 @@ def test_all_dump_formats_hold_the_same_graph(paths: ProjectPaths, graph: Graph)
         assert isomorphic(Graph().parse(paths.graph_dir / name, format=fmt), graph), name
 
 
+def quads_of(path: Path, fmt: str) -> set[tuple[str, ...]]:
+    dataset = Dataset()
+    dataset.parse(path, format=fmt)
+    return {(str(s), p.n3(), o.n3(), str(g)) for s, p, o, g in dataset.quads((None, None, None, None)) if g}
+
+
+def test_quad_dumps_hold_the_named_graphs_and_the_plain_dumps_their_union(
+    paths: ProjectPaths, fresh_build: BuildResult
+) -> None:
+    expected = {(str(s), p.n3(), o.n3(), str(g)) for s, p, o, g in fresh_build.graphs.quads()}
+    assert quads_of(paths.graph_dir / "asmk.nq", "nquads") == expected
+    assert quads_of(paths.graph_dir / "asmk.trig", "trig") == expected
+    union = {(s, p, o) for s, p, o, _ in expected}
+    plain = {(str(s), p.n3(), o.n3()) for s, p, o in Graph().parse(paths.graph_dir / "asmk.nt", format="nt")}
+    assert plain == union
+
+
 def _copy_project(tmp_path: Path) -> ProjectPaths:
     for part in ("data", "ontology", "shapes", "queries"):
         shutil.copytree(ROOT / part, tmp_path / part)
@@ -69,7 +86,9 @@ def test_bad_data_is_refused_and_last_good_graph_stays(tmp_path: Path) -> None:
     meeting.write_text(meeting.read_text().replace("outcome: large-majority", "outcome: huge"))
     with pytest.raises(DataErrors) as err:
         build(project)
-    assert "data/meetings/097.yaml: resolution 'kindergrundsicherung', field 'outcome'" in str(err.value)
+    assert "data/meetings/097.yaml:27: resolution 'kindergrundsicherung', field 'vote.outcome': 'huge'" in str(
+        err.value
+    )
     assert {p.name: p.read_bytes() for p in project.graph_dir.iterdir()} == before
 
 
@@ -77,10 +96,10 @@ def test_shacl_violation_is_refused_and_last_good_graph_stays(tmp_path: Path) ->
     project = _copy_project(tmp_path)
     before = {p.name: p.read_bytes() for p in project.graph_dir.iterdir()}
     chairs = project.data / "chairs.yaml"
-    # a second chair state for 2020 passes the loader but breaks a SHACL domain rule
+    # the 2021 term held from a day of 2020 passes the loader but breaks a SHACL domain rule
     chairs.write_text(
         chairs.read_text().replace(
-            "  - year: 2021\n    state: DE-HB", "  - year: 2021\n    state: DE-HB\n    start: 2020-06-01"
+            "  - year: 2021\n    state: DE-HB", "  - year: 2021\n    state: DE-HB\n    from: 2020-06-01"
         )
     )
     with pytest.raises(ValidationFailed) as err:

@@ -166,6 +166,7 @@ def test_every_state_has_its_geonames_link_with_provenance(graph: Graph) -> None
 )
 def test_bad_external_identifiers_are_named(tmp_path: Path, line: str, message: str) -> None:
     from asmk_graph.graph.external_ids import add_external_ids
+    from asmk_graph.graph.graphs import GraphSet
 
     (tmp_path / "external-ids.yaml").write_text(
         "sources:\n  - {id: s, title: T, url: 'https://example.org/', says: S, date_note: N}\n"
@@ -173,5 +174,6 @@ def test_bad_external_identifiers_are_named(tmp_path: Path, line: str, message: 
         encoding="utf-8",
     )
     with pytest.raises(DataErrors) as err:
-        add_external_ids(Graph().parse(ROOT / "graph" / "asmk.ttl"), load_external_ids(tmp_path), Ids())
+        entities = Graph().parse(ROOT / "graph" / "asmk.ttl")
+        add_external_ids(GraphSet(), load_external_ids(tmp_path), Ids(), entities)
     assert "data/external-ids.yaml" in str(err.value) and message in str(err.value)

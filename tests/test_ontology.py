@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from asmk_graph.namespaces import ASMK, ONTOLOGY_IRI
 from asmk_graph.paths import ProjectPaths
@@ -92,3 +92,62 @@ def test_owl_rl_closure_is_consistent(paths: ProjectPaths) -> None:
     nothing, errors, inferred = result.stdout.split()
     assert (nothing, errors) == ("0", "0"), result.stdout
     assert inferred == "True", "the closure should infer schema:CreativeWork for a resolution"
+
+
+BUILT_IN = {RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, RDFS.subClassOf, RDFS.subPropertyOf}
+BUILT_IN |= {RDFS.domain, RDFS.range, RDF.first, RDF.rest}
+PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+# the OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps), as far as the project can meet it
+OWL2_DATATYPES = {XSD[t] for t in ("integer", "string", "boolean", "decimal", "double", "anyURI", "dateTime")}
+OWL2_DATATYPES |= {RDF.langString, RDF.PlainLiteral, RDFS.Literal}
+
+
+def test_the_ontology_and_graph_keep_to_owl2_dl_typing(ontology: Graph, graph: Graph) -> None:
+    """What the OWL 2 DL profile check needs from the model: every property used is declared
+    once with one kind, no IRI is both class and property, and data properties range over and
+    hold only datatypes of the OWL 2 datatype map (dates are on annotation properties)."""
+    combined = ontology + graph
+    used = {p for p in combined.predicates() if p not in BUILT_IN and not str(p).startswith(str(OWL))}
+    for p in sorted(used):
+        kinds = [k for k in PROPERTY_KINDS if (p, RDF.type, k) in ontology]
+        assert len(kinds) == 1, f"{p} is declared as {kinds or 'nothing'}"
+    classes = set(ontology.subjects(RDF.type, OWL.Class))
+    properties = {p for k in PROPERTY_KINDS for p in ontology.subjects(RDF.type, k)}
+    assert classes & properties == set()
+    data_properties = set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+    for p in data_properties:
+        for r in ontology.objects(p, RDFS.range):
+            assert r in OWL2_DATATYPES, f"{p} ranges over {r}, outside the OWL 2 datatype map"
+    for _, p, o in combined.triples((None, None, None)):
+        if p in data_properties:
+            assert isinstance(o, Literal), (p, o)
+            assert o.language or (o.datatype or XSD.string) in OWL2_DATATYPES, f"{p} holds {o.n3()}"
+
+
+def test_mappings_to_the_field_models_are_declared(paths: ProjectPaths) -> None:
+    """Popolo, OParl 1.1, ELI and W3C ORG terms each map from at least one ASMK term."""
+    onto = Graph().parse(paths.ontology)
+    mapping = (
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        SKOS.exactMatch,
+        SKOS.closeMatch,
+        SKOS.broadMatch,
+        SKOS.relatedMatch,
+    )
+    targets = {str(o) for p in mapping for s, o in onto.subject_objects(p) if str(s).startswith(str(ASMK))}
+    for expected in (
+        "http://www.w3.org/ns/opengov#Motion",
+        "http://www.w3.org/ns/opengov#VoteEvent",
+        "http://www.w3.org/ns/opengov#Count",
+        "http://www.w3.org/ns/opengov#Vote",
+        "https://schema.oparl.org/1.1/Meeting",
+        "https://schema.oparl.org/1.1/AgendaItem",
+        "https://schema.oparl.org/1.1/Paper",
+        "https://schema.oparl.org/1.1/Consultation",
+        "http://data.europa.eu/eli/ontology#Work",
+        "http://www.w3.org/ns/org#Post",
+        "http://www.w3.org/ns/org#Membership",
+        "http://www.w3.org/ns/org#OrganizationalCollaboration",
+    ):
+        assert expected in targets, expected

@@ -121,7 +121,7 @@ def test_a_person_typed_as_an_organisation_is_found_inconsistent_with_the_reason
 
 
 def test_the_project_ontology_makes_a_person_typed_as_a_state_inconsistent(documents: dict[str, Path]) -> None:
-    # Proves that the disjointness restated in ontology/imports.ttl reaches the project's own classes.
+    # Proves that the disjointness of persons and organisations reaches the project's own classes.
     # HermiT is told to skip the datatypes outside OWL 2 that the project still uses (the profile
     # test below reports them); the verdict here does not depend on them.
     assert expectation(PERSON_AS_STATE) == "inconsistent"
@@ -129,9 +129,10 @@ def test_the_project_ontology_makes_a_person_typed_as_a_state_inconsistent(docum
     assert verdict.consistent is False, verdict.text()
     person = "<https://w3id.org/asmk/id/person/anke-rehlinger>"
     assert f"ClassAssertion(<https://w3id.org/asmk/def#State> {person})" in verdict.explanation
-    assert "DisjointClasses(<http://xmlns.com/foaf/0.1/Organization> <http://xmlns.com/foaf/0.1/Person>)" in (
-        verdict.explanation
-    )
+    # the reason is a disjointness of persons and organisations: FOAF's (restated in imports.ttl) or the
+    # project's own person:Person ⊥ org:Organization (asmk.ttl), whichever the explanation finds first
+    disjoint = [a for a in verdict.explanation if a.startswith("DisjointClasses(")]
+    assert len(disjoint) == 1 and "Person>" in disjoint[0] and "Organization>" in disjoint[0], verdict.explanation
     assert len(verdict.explanation) <= 8, "a minimal explanation, not the ontology"
 
 

@@ -156,16 +156,16 @@ def test_landing_page_negotiates_json_for_clients_and_html_for_browsers(
 def test_conference_page_lists_its_resolutions_with_outcomes(client: TestClient) -> None:
     html = page(client, "/id/conference/102")
     assert "<h1>102. Arbeits- und Sozialministerkonferenz</h1>" in html
-    assert "34 Beschlüsse und Berichte dieser Sitzung" in html
+    assert "29 Beschlüsse und Berichte dieser Sitzung" in html  # one per decision 002 presents
     resolutions = {href for href, _ in links(html) if href.startswith("/id/resolution/102/")}
-    assert len(resolutions) == 34
+    assert len(resolutions) == 29
     assert html.count('class="badge outcome-majority"') >= 10
     assert "Gefasste Beschlüsse" in html  # the incoming links, grouped by relation
 
 
 def test_state_page_lists_motions_chair_years_and_ministers(client: TestClient) -> None:
     nrw = page(client, "/id/state/DE-NW")
-    assert "Anträge dieses Landes" in nrw and "Beschlüsse auf Antrag dieses Landes" in nrw
+    assert "Anträge dieses Landes" in nrw and ">Antrag aller Länder<" in nrw
     assert nrw.count(">Mitantrag<") == 3 and nrw.count(">Antrag<") == 6
     bw = page(client, "/id/state/DE-BW")
     assert "Vorsitzjahre" in bw and ">2020</a>" in bw
@@ -183,16 +183,28 @@ def test_topic_and_source_pages(client: TestClient) -> None:
     assert "Beschlüsse zu diesem Thema" in topic and 'href="/id/resolution/102/wohnungslosigkeit"' in topic
     source = page(client, "/id/source/bf047aedd6dffa2d")
     assert "Angaben, die diese Quelle belegt" in source
-    assert re.search(r"<td>54\u201372</td>\s*<td><a href=\"/id/resolution/102/reform-sozialstaat\">", source)
+    assert re.search(r"<td>54\u2013113</td>\s*<td><a href=\"/id/resolution/102/reform-sozialstaat\">", source)
 
 
 def test_property_names_come_from_the_ontology_in_german_and_english(client: TestClient) -> None:
     german = page(client, "/id/resolution/102/reform-sozialstaat")
-    assert ">gefasst auf<" in german and ">Ergebnis<" in german and ">Quelle<" in german
+    assert ">gefasst auf<" in german and ">Beschlusspunkt<" in german and ">Quelle<" in german
     assert "http://purl.org/dc/terms/source" not in german.split("<main")[1].split("application/ld+json")[0]
     english = page(client, "/id/resolution/102/reform-sozialstaat?lang=en")
-    assert '<html lang="en">' in english and ">adopted at<" in english and ">outcome<" in english
+    assert '<html lang="en">' in english and ">adopted at<" in english and ">demand<" in english
     assert 'href="/id/conference/102?lang=en"' in english  # the language stays when following links
+
+
+def test_resolution_page_shows_the_decision_chain_as_the_source_gives_it(client: TestClient) -> None:
+    html = page(client, "/id/resolution/102/industriearbeit-bewahren")
+    decision = html.split('class="statements decision"')[1].split("</dl>")[0]
+    assert "alle Länder" in decision and 'href="/id/state/DE-NW"' in decision  # moved by NRW for all states
+    assert 'class="badge outcome-unanimous">einstimmig<' in decision
+    demands = re.findall(r'<li><span class="badge">([^<]+)</span>', decision)
+    assert demands == ["nimmt mit Sorge zur Kenntnis", "betont", "fordert"]  # in the source's order
+    assert 'href="/id/org/bundesregierung">Bundesregierung</a>' in decision  # the addressee of the call
+    unstated = page(client, "/id/resolution/102/ki-arbeitsmarkt")
+    assert "kein Ergebnis angegeben" in unstated.split('class="statements decision"')[1]  # never a default
 
 
 def test_entity_page_links_stay_local_and_name_the_other_formats(client: TestClient) -> None:

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
 from asmk_graph.store import RemoteStore
+from asmk_graph.store.load import payload
 from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 from asmk_graph.web.app import create_app
 
@@ -126,7 +127,7 @@ def test_health_reports_a_store_that_differs_from_the_dumps(paths: ProjectPaths,
     assert health["status"] == "mismatch" and health["triples"] == 0 and health["dumpTriples"] > 3000
 
 
-def test_cli_takes_the_endpoint_from_the_environment(virtuoso: VirtuosoServer) -> None:
+def test_cli_takes_the_endpoint_from_the_environment(virtuoso: VirtuosoServer, paths: ProjectPaths) -> None:
     import os
     import subprocess
     import sys
@@ -136,7 +137,8 @@ def test_cli_takes_the_endpoint_from_the_environment(virtuoso: VirtuosoServer) -
         [sys.executable, "-m", "asmk_graph.cli", "stats"], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert f"SPARQL endpoint {virtuoso.endpoint}" in done.stdout and "triples (graph + ontology): 3" in done.stdout
+    assert f"SPARQL endpoint {virtuoso.endpoint}" in done.stdout
+    assert f"triples (union of all graphs, ontology included): {payload(paths)[1]}\n" in done.stdout
     env["ASMK_ENDPOINT"] = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
     down = subprocess.run(
         [sys.executable, "-m", "asmk_graph.cli", "stats"], env=env, capture_output=True, text=True, timeout=120

@@ -22,7 +22,7 @@ from .graph.pipeline import ValidationFailed, build, build_and_validate, load_on
 from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH
 from .paths import ProjectPaths, project_paths
 from .records import DataErrors
-from .store.load import LoadError
+from .store.load import LoadError, graph_names
 from .store.stores import OxigraphStore, QueryError, RemoteStore, Store, StoreError, split_credentials
 
 
@@ -104,7 +104,7 @@ def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
     if not args.endpoint:
         return None
     endpoint, user, password = credentials(args)
-    return RemoteStore(endpoint, args.graph, user, password, args.auth, args.store_timeout)
+    return RemoteStore(endpoint, args.graph, user, password, args.auth, args.store_timeout, graph_names(paths))
 
 
 class NotOnCommandLine(argparse.Action):
@@ -148,7 +148,7 @@ def cmd_stats(args: argparse.Namespace, paths: ProjectPaths) -> int:
     rows = store.select(query)
     triples = store.select((paths.queries / "api" / "count.rq").read_text(encoding="utf-8"))[0]["triples"]
     print(f"store: {store.description}")
-    print(f"triples (graph + ontology): {triples}")
+    print(f"triples (union of all graphs, ontology included): {triples}")
     for row in rows:
         print(f"{row['count']:>6}  {row['class']}")
     return 0
@@ -225,7 +225,7 @@ def store_options(p: argparse.ArgumentParser, need_endpoint: bool = False) -> No
     g.add_argument(
         "--graph",
         default=env("ASMK_GRAPH", DEFAULT_GRAPH),
-        help=f"named graph holding the ASMK graph [ASMK_GRAPH] (default {DEFAULT_GRAPH})",
+        help=f"graph holding the union of the ASMK graphs [ASMK_GRAPH] (default {DEFAULT_GRAPH})",
     )
     g.add_argument("--user", default=env("ASMK_USER"), help="HTTP user for the endpoint [ASMK_USER]")
     g.add_argument("--password", action=NotOnCommandLine, help=argparse.SUPPRESS)
@@ -356,10 +356,10 @@ def parser() -> argparse.ArgumentParser:
     ld = sub.add_parser(
         "load",
         help="replace the graph in a SPARQL server with graph/ (atomically)",
-        description="Push graph/asmk.nt plus the ontology into a named graph of a SPARQL server, replacing "
-        "it in one transaction: by a Graph Store Protocol PUT (--method gsp: Fuseki, GraphDB, Oxigraph "
-        "server) or by Virtuoso's bulk loader and a transactional swap over isql (--method virtuoso). "
-        "Then checks the triple count through --endpoint.",
+        description="Push graph/asmk.nt (the union of all graphs) into --graph and each named graph of "
+        "graph/asmk.nq into a graph of its own name, replacing each in one transaction: by a Graph Store "
+        "Protocol PUT (--method gsp: Fuseki, GraphDB, Oxigraph server) or by Virtuoso's bulk loader and a "
+        "transactional swap over isql (--method virtuoso). Then checks the triple counts through --endpoint.",
     )
     store_options(ld, need_endpoint=True)
     ld.add_argument("--method", choices=("gsp", "virtuoso"), default="gsp")

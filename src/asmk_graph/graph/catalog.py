@@ -69,6 +69,16 @@ DUMP_FORMATS = {
         "Der Graph als N-Triples, gzip-komprimiert", "The graph as N-Triples, gzip-compressed",
     ),
     "asmk.jsonld": DumpFormat("application/ld+json", "JSON_LD", None, "Der Graph als JSON-LD", "The graph as JSON-LD"),
+    "asmk.trig": DumpFormat(
+        "application/trig", "RDF_TRIG", None,
+        "Der Graph als TriG, nach benannten Graphen (Quellen, abgeleitet, redaktionell)",
+        "The graph as TriG, by named graph (sources, derived, editorial)",
+    ),
+    "asmk.nq": DumpFormat(
+        "application/n-quads", "RDF_N_QUADS", None,
+        "Der Graph als N-Quads, nach benannten Graphen (Quellen, abgeleitet, redaktionell)",
+        "The graph as N-Quads, by named graph (sources, derived, editorial)",
+    ),
 }  # fmt: skip
 
 

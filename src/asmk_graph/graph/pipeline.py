@@ -1,4 +1,11 @@
-"""The build job: data/ -> records -> graph -> SHACL -> graph/ (written only when valid)."""
+"""The build job: data/ -> records -> named graphs -> rules -> SHACL -> graph/ (written only when valid).
+
+Graphs of the build (see docs/provenance.md):
+- one per source document, <base>graph/source/<id>: what that source states;
+- <base>graph/editorial: the project's own additions;
+- one per inference rule, <base>graph/derived/<rule>: what the rule derives (queries/rules/);
+- the ontology's own triples, named by the ontology IRI, so the dumps are self-contained.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +19,11 @@ from ..paths import ProjectPaths
 from ..queries import load_queries
 from ..records import load_dataset
 from ..records.linking import load_catalog_settings, load_external_ids
-from .build import build_graph
+from .build import build_graphs
 from .catalog import catalogue_files
 from .external_ids import add_external_ids
+from .graphs import GraphSet
+from .rules import apply_rules, load_rules
 from .serialize import CHECKSUMS, checksums, render_dumps, write_atomically
 
 REPORT_NAME = "validation-report.txt"
@@ -28,9 +37,14 @@ class ValidationFailed(Exception):
 
 @dataclass(frozen=True)
 class BuildResult:
-    graph: Graph
+    graphs: GraphSet
     report: Report
     files: dict[str, bytes]
+
+    @property
+    def graph(self) -> Graph:
+        """The union of all graphs: what the plain dumps and the API serve."""
+        return self.graphs.union()
 
 
 def load_ontology(paths: ProjectPaths) -> Graph:
@@ -41,21 +55,31 @@ def load_ontology(paths: ProjectPaths) -> Graph:
     return graph
 
 
-def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
-    """Everything but writing. Raises DataErrors or ValidationFailed."""
-    data = load_dataset(paths.data)
+def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE) -> GraphSet:
+    """Source, editorial, vocabulary and derived graphs of data/. Raises DataErrors or RuleError."""
     ids = Ids(base)
-    graph = build_graph(data, ids)
-    add_external_ids(graph, load_external_ids(paths.data), ids)
-    settings = load_catalog_settings(paths.data)
+    graphs = build_graphs(load_dataset(paths.data), ids)
+    add_external_ids(graphs, load_external_ids(paths.data), ids, graphs.union())
+    graphs.add_all(ids.vocabulary_graph(), Graph().parse(paths.ontology, format="turtle"))
+    imports = Graph().parse(paths.ontology_imports, format="turtle")
+    apply_rules(graphs, load_rules(paths.queries / "rules", paths.root), ids, imports)
+    return graphs
+
+
+def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
+    """Everything but writing. Raises DataErrors, RuleError or ValidationFailed."""
+    ids = Ids(base)
+    graphs = build_graphset(paths, base)
+    union = graphs.union()
     ontology = load_ontology(paths)
-    report = validate_graph(graph, ontology, load_shapes(paths.shapes_dir))
+    report = validate_graph(union, ontology, load_shapes(paths.shapes_dir))
     if not report.conforms:
         raise ValidationFailed(report)
-    dumps = render_dumps(graph)
-    published = {**dumps, **catalogue_files(graph, ontology, dumps, settings, load_queries(paths.queries), ids)}
+    dumps = render_dumps(graphs)
+    settings = load_catalog_settings(paths.data)
+    published = {**dumps, **catalogue_files(union, ontology, dumps, settings, load_queries(paths.queries), ids)}
     files = {**published, CHECKSUMS: checksums(published), REPORT_NAME: report.text().encode()}
-    return BuildResult(graph, report, files)
+    return BuildResult(graphs, report, files)
 
 
 def build(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:

@@ -1,8 +1,10 @@
-"""Deterministic serialisations (Turtle, N-Triples, JSON-LD) and atomic writing of graph/.
+"""Deterministic serialisations and atomic writing of graph/.
 
-The graph has no blank nodes, so sorting subjects, predicates and objects gives byte-identical
-output for the same triples, whatever the process's hash seed. rdflib's own serialisers order
-subjects by heuristics, which makes diffs of graph/ hard to review.
+The union of all named graphs is written as Turtle, N-Triples (plain and gzipped) and
+JSON-LD; the named graphs themselves as TriG and N-Quads. The graph has no blank nodes, so
+sorting graphs, subjects, predicates and objects gives byte-identical output for the same
+quads, whatever the process's hash seed. rdflib's own serialisers order subjects by
+heuristics, which makes diffs of graph/ hard to review.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..namespaces import PREFIXES
+from .graphs import GraphSet
 
-DUMP_NAMES = ("asmk.ttl", "asmk.nt", "asmk.nt.gz", "asmk.jsonld")
+DUMP_NAMES = ("asmk.ttl", "asmk.nt", "asmk.nt.gz", "asmk.jsonld", "asmk.trig", "asmk.nq")
 CHECKSUMS = "SHA256SUMS"
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -93,17 +96,38 @@ def _literal(lit: Literal, datatype_iri: Callable[[str], str]) -> str:
     return f'"{text}"'
 
 
+def _turtle_statements(graph: Graph, terms: _Terms, indent: str = "") -> list[str]:
+    out = []
+    for s, preds in sorted(_by_subject(graph).items(), key=lambda kv: str(kv[0])):
+        out.append("\n" + indent + terms.turtle(s))
+        plines = []
+        for p in sorted(preds, key=_predicate_order):
+            objs = f",\n{indent}        ".join(terms.turtle(o) for o in sorted(preds[p], key=_sort_key))
+            plines.append(f"{'a' if p == RDF.type else terms.turtle(p)} {objs}")
+        out.append(" " + f" ;\n{indent}    ".join(plines) + " .\n")
+    return out
+
+
 def to_turtle(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
     terms = _Terms(prefixes)
     out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
-    for s, preds in sorted(_by_subject(graph).items(), key=lambda kv: str(kv[0])):
-        out.append("\n" + terms.turtle(s))
-        plines = []
-        for p in sorted(preds, key=_predicate_order):
-            objs = ",\n        ".join(terms.turtle(o) for o in sorted(preds[p], key=_sort_key))
-            plines.append(f"{'a' if p == RDF.type else terms.turtle(p)} {objs}")
-        out.append(" " + " ;\n    ".join(plines) + " .\n")
+    return "".join(out + _turtle_statements(graph, terms))
+
+
+def to_trig(graphs: GraphSet, prefixes: dict[str, str] = PREFIXES) -> str:
+    """Each named graph as a TriG block, graphs sorted by IRI."""
+    terms = _Terms(prefixes)
+    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
+    for name in sorted(graphs.graphs, key=str):
+        out.append(f"\n{terms.iri(str(name))} {{")
+        out.extend(_turtle_statements(graphs.graphs[name], terms, "  "))
+        out.append("}\n")
     return "".join(out)
+
+
+def to_nquads(graphs: GraphSet) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {_nt_object(o)} {g.n3()} .\n" for s, p, o, g in graphs.quads())
+    return "".join(lines)
 
 
 def to_jsonld(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
@@ -133,15 +157,18 @@ def _jsonld_value(o: Any, terms: _Terms) -> dict[str, str]:
     return value
 
 
-def render_dumps(graph: Graph) -> dict[str, bytes]:
-    """All dump files of graph/ as bytes, by file name."""
-    nt = to_ntriples(graph).encode()
+def render_dumps(graphs: GraphSet) -> dict[str, bytes]:
+    """All dump files of graph/ as bytes, by file name: the union, and the named graphs."""
+    union = graphs.union()
+    nt = to_ntriples(union).encode()
     return {
-        "asmk.ttl": to_turtle(graph).encode(),
+        "asmk.ttl": to_turtle(union).encode(),
         "asmk.nt": nt,
         # mtime=0: the gzip header carries no build time, so rebuilds are byte-identical
         "asmk.nt.gz": gzip.compress(nt, compresslevel=9, mtime=0),
-        "asmk.jsonld": to_jsonld(graph).encode(),
+        "asmk.jsonld": to_jsonld(union).encode(),
+        "asmk.trig": to_trig(graphs).encode(),
+        "asmk.nq": to_nquads(graphs).encode(),
     }
 
 

@@ -1,4 +1,5 @@
-"""Push the built graph (graph/asmk.nt plus the ontology) into a SPARQL server's named graphs.
+"""Push the built graphs into a SPARQL server: the union (graph/asmk.nt) into the target graph,
+each named graph of graph/asmk.nq into a graph of its own name, all in one replacement.
 
 Readers must never see a half-loaded graph, and a load that fails or is killed must leave the
 previous graphs served, so a set of graphs is replaced in one transaction (`load_graphs`):
@@ -51,13 +52,29 @@ class LoadReport:
 
 
 def payload(paths: ProjectPaths) -> tuple[bytes, int]:
-    """graph/asmk.nt followed by the ontology as N-Triples, and the number of distinct triples."""
+    """graph/asmk.nt (the union of all graphs, ontology included) and its number of distinct triples."""
     graph_file = paths.graph_dir / "asmk.nt"
     if not graph_file.exists():
         raise LoadError(f"{graph_file} is missing: run 'asmk-graph build' first")
-    ontology = ox.parse(path=str(paths.ontology), format=ox.RdfFormat.TURTLE)
-    data = graph_file.read_bytes() + (ox.serialize(ontology, format=ox.RdfFormat.N_TRIPLES) or b"")
+    data = graph_file.read_bytes()
     return data, distinct_triples(data)
+
+
+def named_graph_payloads(paths: ProjectPaths) -> dict[str, bytes]:
+    """Each named graph of graph/asmk.nq as N-Triples, by graph IRI."""
+    quads_file = paths.graph_dir / "asmk.nq"
+    if not quads_file.exists():
+        raise LoadError(f"{quads_file} is missing: run 'asmk-graph build' first")
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in ox.parse(path=str(quads_file), format=ox.RdfFormat.N_QUADS):
+        assert isinstance(quad.graph_name, ox.NamedNode)
+        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return {g: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"" for g, triples in sorted(by_graph.items())}
+
+
+def graph_names(paths: ProjectPaths) -> list[str]:
+    """The named graphs of the dumps (for a RemoteStore's named-graph-uri list)."""
+    return list(named_graph_payloads(paths))
 
 
 def check_iri(iri: str, what: str) -> str:
@@ -307,11 +324,12 @@ def load(
     timeout: float = 600.0,
     allow_non_atomic: bool = False,
 ) -> LoadReport:
-    """The project's graph (graph/asmk.nt plus the ontology) into one named graph."""
+    """The union into graph and each named graph of the dumps into its own graph, replaced together."""
     check_iri(graph, "graph")
     started = time.monotonic()
     data, _ = payload(paths)
+    graphs = {graph: data, **named_graph_payloads(paths)}
     counts = load_graphs(
-        {graph: data}, endpoint, method, gsp_url, auth, isql, load_dir, timeout, allow_non_atomic=allow_non_atomic
+        graphs, endpoint, method, gsp_url, auth, isql, load_dir, timeout, allow_non_atomic=allow_non_atomic
     )
     return LoadReport(graph, counts[graph], time.monotonic() - started)

@@ -22,6 +22,14 @@ import pyoxigraph as ox
 if TYPE_CHECKING:  # not imported at run time: query workers use this module and start faster without rdflib
     from rdflib import Graph
 
+# the RDF files a store loads, by suffix: triples go into the default graph, quads into their named graphs
+RDF_FORMATS = {
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+}
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

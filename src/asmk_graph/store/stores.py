@@ -1,7 +1,14 @@
 """The query side: one small store interface, two implementations.
 
-- `OxigraphStore`: embedded, loaded from graph/ and the ontology (the default; no network).
+- `OxigraphStore`: embedded, loaded from graph/ (the default; no network).
 - `RemoteStore`: any SPARQL 1.1 endpoint, through SPARQLWrapper (Virtuoso is the tested one).
+
+Both hold the union of all graphs as the default graph, which every query reads, and the
+named graphs (one per source, per rule, the editorial one and the vocabulary), which
+`GRAPH ?g { ... }` reads to answer "which source says this". A stored union rather than a
+union-default-graph mode: Oxigraph's union mode (and Virtuoso's merge of several
+default-graph-uri) yield a triple once per graph that holds it, so a fact two sources state
+would be counted twice.
 
 Both answer with `results.Answer`, so everything above this module is store-agnostic. Failures
 carry the HTTP status the API should answer with: the query's fault is 400, the endpoint being
@@ -29,6 +36,7 @@ from ..paths import ProjectPaths
 from .results import (
     INTEGER_TYPES,
     LANG_STRING,
+    RDF_FORMATS,
     XSD,
     Answer,
     AnswerTooLarge,
@@ -71,7 +79,7 @@ class BadEndpointAnswer(StoreError):
 
 
 class Store(ABC):
-    """Read-only SPARQL 1.1 query access to the ASMK graph (data plus ontology)."""
+    """Read-only SPARQL 1.1 query access to the ASMK graph: the union, and the named graphs."""
 
     description: str
 
@@ -166,16 +174,18 @@ class OxigraphStore(Store):
         self.files = files
         self.store = ox.Store()
         for path in files:
-            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-            self.store.bulk_load(path=str(path), format=fmt)
-        self.description = f"embedded Oxigraph ({len(self.store)} triples)"
+            self.store.bulk_load(path=str(path), format=RDF_FORMATS[path.suffix])
+        self.description = f"embedded Oxigraph ({len(self.store)} quads)"
 
     @classmethod
     def from_project(cls, paths: ProjectPaths, graph_file: Path | None = None) -> OxigraphStore:
+        """The union (graph/asmk.nt, or graph_file) as the default graph, plus the named graphs of graph/asmk.nq."""
         graph = graph_file or paths.graph_dir / "asmk.nt"
-        if not graph.exists():
-            raise FileNotFoundError(f"{graph} is missing: run 'asmk-graph build' first")
-        return cls([graph, paths.ontology])
+        quads = paths.graph_dir / "asmk.nq"
+        for path in (graph, quads):
+            if not path.exists():
+                raise FileNotFoundError(f"{path} is missing: run 'asmk-graph build' first")
+        return cls([graph, quads])
 
     def __len__(self) -> int:
         return len(self.store)
@@ -188,7 +198,7 @@ class OxigraphStore(Store):
 
     def select(self, query: str) -> list[dict[str, Any]]:
         """Records straight from Oxigraph's solutions: the API's own queries, several times faster
-        than building an Answer's Terms first (the same values: tests/test_remote_store.py)."""
+        than building an Answer's Terms first (the same values: tests/test_answer_cache.py)."""
         try:
             result = self.store.query(query)
             if isinstance(result, ox.QuerySolutions):
@@ -260,7 +270,11 @@ class Fetched:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint; default_graph scopes every query to the loaded graph.
+    """A SPARQL 1.1 Protocol endpoint.
+
+    default_graph (the graph holding the union, as `asmk-graph load` puts it) is sent as the
+    default-graph-uri of every query, and named_graphs as its named-graph-uri list, so that
+    `GRAPH ?g` ranges over exactly the graphs of the dumps.
 
     Credentials come from the arguments or from the endpoint URL (http://user:password@host/...);
     the URL is kept and shown without them. Each request also asks the server to stop the query at
@@ -276,6 +290,7 @@ class RemoteStore(Store):
         password: str | None = None,
         auth: str = "basic",
         timeout: float = 10.0,
+        named_graphs: list[str] | None = None,
     ) -> None:
         if auth not in ("basic", "digest"):
             raise ValueError(f"auth={auth!r}: expected basic or digest")
@@ -283,6 +298,7 @@ class RemoteStore(Store):
         user, password = user or url_user, password if password is not None else url_password
         self.endpoint = endpoint
         self.default_graph = default_graph
+        self.named_graphs = list(named_graphs or [])
         self.credentials = (user, password or "") if user else None
         self.auth = auth
         self.timeout = timeout
@@ -298,6 +314,8 @@ class RemoteStore(Store):
         wrapper.addParameter("timeout", str(max(1, int(timeout * 1000))))  # the server's own query limit
         if self.default_graph:
             wrapper.addDefaultGraph(self.default_graph)
+        for graph in self.named_graphs:
+            wrapper.addNamedGraph(graph)
         if self.credentials:
             wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
             wrapper.setCredentials(*self.credentials)

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .results import AnswerTooLarge, TooManyRows, write_boolean, write_graph, write_solutions
+from .results import RDF_FORMATS, AnswerTooLarge, TooManyRows, write_boolean, write_graph, write_solutions
 from .sandbox import die_with_parent, isolate_network, limit_memory, lower_priority
 
 CHUNK = 1 << 18
@@ -90,8 +90,7 @@ def serve(conn: socket.socket) -> None:
         store = ox.Store()
         for path in map(Path, config["files"]):
             step = f"loading {path}"
-            fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-            store.bulk_load(path=str(path), format=fmt)
+            store.bulk_load(path=str(path), format=RDF_FORMATS[path.suffix])
     except BaseException as exc:
         send(conn, {"status": "failed", "message": f"{step}: {type(exc).__name__}: {exc}"})
         return

@@ -44,6 +44,8 @@ DUMP_MEDIA = {
     ".nt": "application/n-triples",
     ".gz": "application/gzip",
     ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
 }
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
@@ -83,7 +85,7 @@ def create_app(
     else:
         raise TypeError(f"user queries run on the embedded store or a RemoteStore, not {type(store).__name__}")
     queries = load_queries(paths.queries)
-    dump_triples = len(store) if isinstance(store, OxigraphStore) else payload(paths)[1]
+    dump_triples = payload(paths)[1]  # distinct triples of the union the dumps serve
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -19,7 +19,7 @@ from .templating import render_page
 
 EXAMPLE_FOLDER = "cq/"
 STARTER = """SELECT ?meeting ?label ?date (COUNT(?resolution) AS ?resolutions) WHERE {
-  ?meeting a asmk:MainConference ; rdfs:label ?label .
+  ?meeting a asmk:MainConference ; rdfs:label ?label . FILTER (LANG(?label) = "de")
   OPTIONAL { ?meeting schema:startDate ?date }
   OPTIONAL { ?resolution asmk:adoptedAt ?meeting }
 }

@@ -29,6 +29,7 @@ from ..queries import NamedQuery
 from ..store.results import Term
 from ..store.stores import Store
 from .linked_data import SUFFIX_MEDIA
+from .rest import resolution_item
 from .search import Search, fold_plain, highlight
 from .templating import WEB_DIR, Links, page_language, render_page, wants_html
 
@@ -192,12 +193,29 @@ class View:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def graph_note(graph: str | None) -> str | None:
-    """Statements kept in a named graph of derived or editorial statements are marked as such."""
-    if not graph:
-        return None
-    name = graph.rstrip("/").rsplit("/", 1)[-1].lower()
-    return next((note for note in ("derived", "editorial") if note in name), None)
+GRAPH_NOTES = {str(ASMK.DerivedGraph): "derived", str(ASMK.EditorialGraph): "editorial"}
+
+
+def graph_notes(outgoing: list[dict[str, Term | None]]) -> dict[tuple[str, Term], str | None]:
+    """Per statement: "derived" or "editorial" when only such named graphs state it, else None.
+
+    A statement a source states is the source's, even where a rule or the editors state it too.
+    """
+    kinds: dict[tuple[str, Term], set[str]] = defaultdict(set)
+    for row in outgoing:
+        assert row["p"] is not None and row["o"] is not None
+        kinds[(row["p"].value, row["o"])].add(row["graphKind"].value if row["graphKind"] else "")
+    notes: dict[tuple[str, Term], str | None] = {}
+    for key, found in kinds.items():
+        marked = {GRAPH_NOTES[k] for k in found if k in GRAPH_NOTES}
+        notes[key] = None if str(ASMK.SourceGraph) in found or not marked else min(marked)
+    return notes
+
+
+def editorial_only(outgoing: list[dict[str, Term | None]]) -> bool:
+    """A resource the editors added: some statements are editorial and no source states any."""
+    kinds = {row["graphKind"].value for row in outgoing if row["graphKind"] is not None}
+    return str(ASMK.EditorialGraph) in kinds and str(ASMK.SourceGraph) not in kinds
 
 
 def literal_text(value: Any, lang: str) -> str:
@@ -269,10 +287,7 @@ class Pages:
         classes = sorted({row["o"].value for row in outgoing if row["p"].value == str(RDF.type)})  # type: ignore[union-attr]
         title = own_label(outgoing, lang) or iri
         path = iri[len(self.root) :] if iri.startswith(self.root) else ""
-        editorial = any(
-            row["p"].value == str(ASMK.editorial) and row["o"].python() is True  # type: ignore[union-attr]
-            for row in outgoing
-        )
+        editorial = editorial_only(outgoing)
         return self.render(
             request,
             "entity.html",
@@ -293,13 +308,9 @@ class Pages:
         self, outgoing: list[dict[str, Term | None]], labels: dict[Term, dict[str, str]], links: Links, lang: str
     ) -> list[Group]:
         by_property: dict[str, dict[Term, Value]] = defaultdict(dict)
-        for row in outgoing:
-            prop, obj = row["p"].value, row["o"]  # type: ignore[union-attr]
-            assert obj is not None
-            note = graph_note(row["graph"].value if row["graph"] else None)
-            if prop in HIDDEN_OUTGOING or (obj in by_property[prop] and not note):
-                continue
-            by_property[prop][obj] = self.value(obj, pick(labels.get(obj, {}), lang), links, lang, note)
+        for (prop, obj), note in graph_notes(outgoing).items():
+            if prop not in HIDDEN_OUTGOING:
+                by_property[prop][obj] = self.value(obj, pick(labels.get(obj, {}), lang), links, lang, note)
         groups = [
             Group(prop, self.terms.property_label(prop, lang), sorted(values.values(), key=lambda v: sort_key(v.text)))
             for prop, values in by_property.items()
@@ -379,11 +390,39 @@ class Pages:
                 if "outcome" in row:
                     row["outcomeCode"] = outcome_code(row["outcome"])
                     row["outcomeLabel"] = self.terms.label(row["outcome"], lang) if row["outcome"] else None
+        if str(ASMK.Resolution) in classes:
+            found.insert(0, self.decision(iri, lang))
         return [v for v in found if v.rows]
 
     @cached_property
     def state_names(self) -> dict[str, str]:
         return {row["state"]: row["label"] for row in self.rows("state-activity")}
+
+    @cached_property
+    def states_by_code(self) -> dict[str, tuple[str, str]]:
+        return {row["code"]: (row["state"], row["label"]) for row in self.rows("state-activity")}
+
+    def decision(self, iri: str, lang: str) -> View:
+        """How a resolution came about, as the REST API gives it (the same named query)."""
+        t = translator(lang)
+        query = self.queries["api/resolutions"].bind({}, {"match": [URIRef(iri)]})
+        rows = [resolution_item(row) for row in self.store.select(query)]
+        for row in rows:
+            for key in ("initiators", "cosponsors"):
+                row[key] = [self.states_by_code.get(code, (code, code)) for code in row[key]]
+            row["leadState"] = [self.states_by_code.get(c, (c, c)) for c in (row["leadState"] or "").split()]
+            row["positions"] = [
+                (*self.states_by_code.get(p["state"], (p["state"], p["state"])), p["option"]) for p in row["positions"]
+            ]
+            row["voteCounts"] = sorted((row["voteCounts"] or {}).items())
+            outcome = str(ASMK[row["outcome"]]) if row["outcome"] else None
+            row["outcomeCode"] = row["outcome"] or "none"
+            row["outcomeLabel"] = self.terms.label(outcome, lang) if outcome else None
+            for demand in row["demands"]:
+                demand["kind"] = self.terms.label(str(ASMK[demand["kind"]]), lang) or demand["kind"]
+        return View(
+            "views/decision.html", t("Beratung, Abstimmung und Beschlusspunkte", "Motion, vote and demands"), rows
+        )
 
     # -- index pages --
 

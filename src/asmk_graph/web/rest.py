@@ -4,6 +4,10 @@ Plain JSON answers carry a Link header to the resource's published @context (JSO
 section 6.1), and `Accept: application/ld+json` gets the same body with "@context" inline by
 reference. A context maps only keys whose values are exactly what the graph states, so the
 triples a JSON-LD client reads from /api/ are a subset of the graph (tested).
+
+What no source states is null (or an empty list). A value that no source states but a rule
+derives, or that the project adds, is still given, and its key is listed in the object's
+`derived` or `editorial` list (docs/provenance.md); those two keys are not in any context.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from ..store.stores import Store
 from .linked_data import negotiate
 from .search import Search, query_words
 
-OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")
+OUTCOMES = ("unanimous", "large-majority", "majority", "agreed", "unstated")  # unstated: none stated
+SOURCE_GRAPH, DERIVED_GRAPH, EDITORIAL_GRAPH = (
+    f"https://w3id.org/asmk/def#{k}Graph" for k in ("Source", "Derived", "Editorial")
+)
 STATE_CODE = re.compile(r"^DE-[A-Z]{2}$")
 JSON_MEDIA = ("application/json", "application/ld+json")
 
@@ -47,7 +54,6 @@ _RESOLUTION_TERMS: dict[str, Any] = {
     "title": {"@id": "rdfs:label", "@language": "de"},
     "officialTitle": {"@id": "asmk:officialTitle", "@language": "de"},
     "summary": {"@id": "dcterms:abstract", "@language": "de"},
-    "allStates": "asmk:allStatesMotion",
     "sources": {"@id": "dcterms:source", "@type": "@id", "@container": "@set"},
 }
 # per resource, because the same key ("name") means foaf:name for persons and rdfs:label elsewhere
@@ -55,13 +61,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "states": {
         "code": "asmk:isoCode",
         "name": {"@id": "rdfs:label", "@language": "de"},
+        "nameEn": {"@id": "rdfs:label", "@language": "en"},
         "wikidata": "asmk:wikidataId",
         "nuts": "asmk:nutsCode",
         "ars": "asmk:ars",
     },
     "conferences": {
         "label": {"@id": "rdfs:label", "@language": "de"},
-        "number": {"@id": "asmk:number", "@type": "xsd:positiveInteger"},
+        "number": {"@id": "asmk:number", "@type": "xsd:integer"},
         "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
         "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
         "virtual": "asmk:virtual",
@@ -83,8 +90,12 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "sources": {
         "key": "dcterms:identifier",
         "title": {"@id": "dcterms:title", "@language": "de"},
+        "shortTitle": {"@id": "dcterms:alternative", "@language": "de"},
+        "label": {"@id": "rdfs:label", "@language": "de"},
+        "number": "asmk:documentNumber",
         "file": "asmk:fileName",
         "sha256": "asmk:sha256",
+        "urls": {"@id": "dcterms:references", "@type": "@id", "@container": "@set"},
     },
 }
 
@@ -112,14 +123,37 @@ def page(request: Request, items: list[dict[str, Any]], limit: int, offset: int,
     return {"items": items[offset : offset + limit], "total": total, "limit": limit, "offset": offset, "links": links}
 
 
+def graph_kind(kinds: str | None) -> str | None:
+    """'derived' or 'editorial' for a value no source graph holds; None when a source states it."""
+    found = set((kinds or "").split())
+    if not found or SOURCE_GRAPH in found:
+        return None
+    return "derived" if DERIVED_GRAPH in found else "editorial" if EDITORIAL_GRAPH in found else None
+
+
+def marked(item: dict[str, Any], kinds_by_key: dict[str, str | None]) -> dict[str, Any]:
+    """item with its `derived` and `editorial` lists: the keys whose values no source states."""
+    marks: dict[str, list[str]] = {"derived": [], "editorial": []}
+    for key, kinds in kinds_by_key.items():
+        kind = graph_kind(kinds)
+        if kind and item.get(key) not in (None, [], {}):
+            marks[kind].append(key)
+    return {**item, **marks}
+
+
+def lines(value: str | None) -> list[list[str]]:
+    """A GROUP_CONCAT of tab-separated fields, one record a line."""
+    return [line.split("\t") for line in value.split("\n")] if value else []
+
+
 def conference_item(row: dict[str, Any]) -> dict[str, Any]:
     chair = {"state": row["chairState"], "name": row["chairName"]} if row["chairState"] else None
-    return {
+    item = {
         "id": row["id"],
         "number": row["number"],
         "kind": row["kind"],
         "label": row["label"],
-        "year": int(row["year"]) if row["year"] else None,
+        "year": row["year"],
         "startDate": row["startDate"],
         "endDate": row["endDate"],
         "place": row["place"],
@@ -128,10 +162,20 @@ def conference_item(row: dict[str, Any]) -> dict[str, Any]:
         "chair": chair,
         "resolutionCount": row["resolutionCount"],
     }
+    return marked(item, {"year": row["yearGraphs"], "chair": row["chairGraphs"]})
+
+
+def demands(value: str | None) -> list[dict[str, Any]]:
+    result = []
+    for _position, kind, addressee, name, text in sorted(lines(value), key=lambda f: int(f[0])):
+        result.append({"text": text, "kind": kind, "addressee": {"id": addressee, "name": name} if addressee else None})
+    return result
 
 
 def resolution_item(r: dict[str, Any]) -> dict[str, Any]:
-    return {
+    agenda = {"number": r["agendaNumber"], "label": r["agendaLabel"]}
+    counts = {option: int(count) for option, count in lines(r["counts"])}
+    item = {
         "id": r["id"],
         "kind": r["kind"],
         "title": r["title"],
@@ -139,22 +183,41 @@ def resolution_item(r: dict[str, Any]) -> dict[str, Any]:
         "summary": r["summary"],
         "conference": r["conference"],
         "year": r["year"],
+        "agendaItem": agenda if any(agenda.values()) else None,
         "outcome": r["outcome"],
+        "voteCounts": counts or None,
+        "positions": [{"state": state, "option": option} for state, option in sorted(lines(r["positions"]))],
         "initiators": split(r["initiators"]),
         "cosponsors": split(r["cosponsors"]),
         "leadState": r["leadState"] or None,
         "allStates": r["allStates"],
+        "demands": demands(r["demands"]),
         "topics": split(r["topics"]),
+        "editorialNote": r["editorialNote"],
         "sources": split(r["sources"]),
     }
+    item = marked(item, {"year": r["yearGraphs"], "topics": r["topicGraphs"]})
+    if item["editorialNote"]:
+        item["editorial"].append("editorialNote")
+    return item
 
 
 def chair_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_year: dict[int, dict[str, Any]] = {}
     for r in rows:
-        item = by_year.setdefault(r["year"], {"id": r["id"], "year": r["year"], "state": r["state"], "persons": []})
+        if r["year"] not in by_year:
+            term = {
+                "id": r["id"],
+                "year": r["year"],
+                "state": r["state"],
+                "from": r["termFrom"],
+                "until": r["termUntil"],
+            }
+            by_year[r["year"]] = {**marked(term, {"from": r["fromGraphs"], "until": r["untilGraphs"]}), "persons": []}
         if r["person"]:
-            item["persons"].append({"name": r["name"], "from": r["from"], "until": r["until"]})
+            person = {"name": r["name"], "from": r["from"], "until": r["until"], "office": r["office"]}
+            kinds = r["personGraphs"]
+            by_year[r["year"]]["persons"].append(marked(person, {"name": kinds, "office": kinds}))
     return list(by_year.values())
 
 
@@ -175,7 +238,9 @@ def person_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if r["office"]:
             offices[r["id"]].append(
                 {
+                    "id": r["office"],
                     "label": r["officeLabel"],
+                    "titles": sorted(r["titles"].split("|")) if r["titles"] else [],
                     "state": r["state"],
                     "startDate": r["startDate"],
                     "endDate": r["endDate"],
@@ -183,6 +248,10 @@ def person_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
     return list(by_id.values())
+
+
+def source_item(r: dict[str, Any]) -> dict[str, Any]:
+    return {**r, "urls": split(r["urls"])}
 
 
 def without_nulls(value: Any) -> Any:
@@ -227,7 +296,7 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
         ("chairs", chair_items),
         ("persons", person_items),
         ("bodies", list),
-        ("sources", list),
+        ("sources", lambda rows: [source_item(r) for r in rows]),
     ):
         router.add_api_route(f"/{resource}", listing(resource, make), methods=["GET"], response_class=Response)
 
@@ -246,12 +315,14 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
         request: Request,
         conference: Annotated[int | None, Query(description="meeting number, e.g. 99")] = None,
         year: Annotated[int | None, Query(description="year of the meeting")] = None,
-        state: Annotated[str | None, Query(description="ISO 3166-2 code: initiator, co-sponsor or all")] = None,
+        state: Annotated[
+            str | None, Query(description="ISO 3166-2 code: initiator, co-sponsor, lead or applicant")
+        ] = None,
         outcome: Annotated[str | None, Query(description="|".join(OUTCOMES))] = None,
         topic: Annotated[str | None, Query(description="topic slug")] = None,
         q: Annotated[
             str | None,
-            Query(description="words in title, summary, requests, topics or addressees (case, umlauts and ß folded)"),
+            Query(description="words in title, summary, demands, topics or addressees (case, umlauts and ß folded)"),
         ] = None,
         limit: Limit = 100,
         offset: Offset = 0,

@@ -2,7 +2,7 @@
 
 The index is built on first use, from whatever store the application serves (embedded Oxigraph
 or a SPARQL server), by one named query (queries/pages/search-documents.rq): each resource's
-label, and the texts that describe it (summaries, official titles, requests, the labels of its
+label, and the texts that describe it (summaries, official titles, demands, the labels of its
 topics and addressees, ...). It lives in memory; nothing is written to disk. A store that is down
 then makes the search answer 503 and the next search tries again, as every other route does.
 
