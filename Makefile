@@ -47,5 +47,6 @@ chromium:
 jena:
 	scripts/install-jena.sh
 
+# two workers: the modules that use Virtuoso on one, the others whole on either (tests/conftest.py)
 test: lint virtuoso owl-tools chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder

@@ -119,11 +119,11 @@ class CountingStore(RemoteStore):
 
 def test_remote_answers_are_asked_again_after_their_time_to_live(virtuoso: VirtuosoServer, paths: ProjectPaths) -> None:
     store = CountingStore(virtuoso.endpoint, DEFAULT_GRAPH)
-    with TestClient(create_app(paths, store, public_url="http://testserver", api_cache_ttl=1.0)) as client:
+    with TestClient(create_app(paths, store, public_url="http://testserver", api_cache_ttl=0.3)) as client:
         first = client.get("/api/states")
         sent = len(store.sent)
         assert client.get("/api/states").content == first.content and len(store.sent) == sent
-        time.sleep(1.1)
+        time.sleep(0.35)
         assert client.get("/api/states").content == first.content and len(store.sent) == sent + 1
 
 
