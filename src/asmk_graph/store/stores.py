@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -169,9 +170,15 @@ def answer_from_plain(kind: str, payload: Any) -> Answer:
     return Answer("select", variables, rows)
 
 
+# queries the embedded store evaluates at once (the API's own; user queries run in the worker pool):
+# the work holds the GIL, so more threads only take it from the event loop and from each other
+EVALUATING = 2
+
+
 class OxigraphStore(Store):
     def __init__(self, files: list[Path]) -> None:
         self.files = files
+        self._evaluating = threading.BoundedSemaphore(EVALUATING)
         self.store = ox.Store()
         for path in files:
             self.store.bulk_load(path=str(path), format=RDF_FORMATS[path.suffix])
@@ -194,19 +201,26 @@ class OxigraphStore(Store):
         self, query: str, max_rows: int | None = None, timeout: float | None = None, max_bytes: int | None = None
     ) -> Answer:
         """In-process, so timeout cannot be enforced here: user queries go through pool.WorkerPool."""
-        return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
+        with self._evaluating:
+            return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
 
     def select(self, query: str) -> list[dict[str, Any]]:
         """Records straight from Oxigraph's solutions: the API's own queries, several times faster
         than building an Answer's Terms first (the same values: tests/test_answer_cache.py)."""
         try:
-            result = self.store.query(query)
-            if isinstance(result, ox.QuerySolutions):
-                names = [v.value for v in result.variables]
-                return [dict(zip(names, map(_python, solution), strict=True)) for solution in result]
+            with self._evaluating:
+                return self._records(query)
+        except QueryError:
+            raise
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(f"query error: {exc}") from exc
-        raise QueryError("expected a SELECT query")
+
+    def _records(self, query: str) -> list[dict[str, Any]]:
+        result = self.store.query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [dict(zip(names, map(_python, solution), strict=True)) for solution in result]
 
 
 # --- remote --------------------------------------------------------------------------------
