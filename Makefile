@@ -1,13 +1,15 @@
 # The two commands a newcomer needs:
 #   make serve   install into .venv, build graph/ from data/, serve the API on 127.0.0.1:8000
 #   make test    install (with Debian's Virtuoso for the SPARQL-server tests, Java and the OWL API
-#                for the OWL 2 DL check, Debian's chromium for the browser tests), lint (ruff),
-#                type-check (mypy), run the tests (pytest) on the embedded store and on Virtuoso
+#                for the OWL 2 DL check, Debian's chromium for the browser tests, Apache Jena and
+#                Apache httpd as independent clients and redirectors), lint (ruff), type-check
+#                (mypy), run the tests (pytest) on the embedded store and on Virtuoso, and write
+#                docs/conformance.md from the conformance checks among them
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install serve build test lint virtuoso owl-tools chromium jena
+.PHONY: install serve build test lint virtuoso owl-tools chromium jena apache
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +45,14 @@ owl-tools:
 chromium:
 	scripts/install-chromium.sh
 
-# Debian's Apache Jena, for benchmarks/bench_shacl.py only (the tests do not need it)
+# Debian's Apache Jena: rsparql and riot as clients in the tests, SHACL in benchmarks/bench_shacl.py
 jena:
 	scripts/install-jena.sh
 
+# Debian's apache2-bin: the w3id redirect rules (w3id/.htaccess) run in it in the tests
+apache:
+	scripts/install-apache.sh
+
 # two workers: the modules that use Virtuoso on one, the others whole on either (tests/conftest.py)
-test: lint virtuoso owl-tools chromium
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
+test: lint virtuoso owl-tools chromium jena apache
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder --conformance-report=docs/conformance.md

@@ -11,12 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from rdflib import Graph
@@ -27,31 +25,12 @@ from asmk_graph.graph.serialize import to_ntriples
 from asmk_graph.paths import project_paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.jena import jena_classpath
+
 from synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-JAVA_DIR = Path("/usr/share/java")
-JENA_JARS = [
-    "jena-*", "slf4j-api", "slf4j-nop", "commons-*", "guava", "failureaccess", "dexx.collection", "jackson-*",
-    "jsonld-java", "gson", "httpclient", "httpcore", "protobuf-java", "thrift", "titanium-json-ld", "jakarta.json*",
-]  # fmt: skip
-
-
-def jena_classpath(work: Path) -> str | None:
-    """Debian's Jena jars (one slf4j binding), plus the xerces message files that Debian's jena-core
-    keeps under their old package name: without them Jena's XSD datatypes fail to initialise."""
-    if shutil.which("java") is None or not (JAVA_DIR / "jena-shacl.jar").exists():
-        return None
-    jars = sorted({str(p) for pattern in JENA_JARS for p in JAVA_DIR.glob(pattern + ".jar")})
-    jars = [j for j in jars if not re.search(r"-\d[\d.]*\.jar$", j)]  # unversioned links only
-    resources = work / "jena-resources"
-    with zipfile.ZipFile(JAVA_DIR / "jena-core.jar") as jar:
-        for name in jar.namelist():
-            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
-                target = resources / "xerces" / name.removeprefix("org/apache/jena/ext/xerces/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(jar.read(name))
-    return os.pathsep.join([str(resources), *jars])
 
 
 def timed(run):  # type: ignore[no-untyped-def]

@@ -7,8 +7,6 @@ real Virtuoso (conftest.virtuoso) loaded with the same graph.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +15,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Graph
 
-from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.paths import ProjectPaths
-from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 from asmk_graph.web.app import create_app
 
 from .conftest import remote_store
@@ -99,6 +96,8 @@ def test_chairs_keep_a_change_within_the_year(client: TestClient) -> None:
     assert chairs[2022]["state"] == "DE-SL"
     jung = next(p for p in chairs[2022]["persons"] if p["name"] == "Magnus Jung")
     assert jung == {
+        "id": jung["id"],
+        "person": "https://w3id.org/asmk/id/person/magnus-jung",
         "name": "Magnus Jung",
         "from": "2022-05-26",
         "until": None,
@@ -106,6 +105,7 @@ def test_chairs_keep_a_change_within_the_year(client: TestClient) -> None:
         "derived": [],
         "editorial": [],
     }
+    assert jung["id"].startswith("https://w3id.org/asmk/id/chair/2022/")
     # no source names Bremen's chair persons for 2021: a declared rule derives them, and says so
     bremen = chairs[2021]
     assert sorted(p["name"] for p in bremen["persons"]) == ["Anja Stahmann", "Kristina Vogt"]
@@ -179,30 +179,8 @@ def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
         assert quads.headers["content-type"].startswith(media)
         assert quads.content == (paths.graph_dir / name).read_bytes()
     assert {"/dumps/asmk.trig", "/dumps/asmk.nq"} <= set(client.get("/").json()["dumps"])
-    assert response.headers["etag"].strip('"') == response.headers["x-checksum-sha256"]
+    assert response.headers["etag"].removeprefix("W/").strip('"') == response.headers["x-checksum-sha256"]
     assert client.get("/dumps/secret.txt").status_code == 404
-
-
-@pytest.fixture(scope="module", params=STORES)
-def live_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "asmk_graph.cli", "--root", str(ROOT), "serve", "--port", str(port)]
-    if request.param == "virtuoso":
-        server: VirtuosoServer = request.getfixturevalue("virtuoso")
-        command += ["--endpoint", server.endpoint, "--graph", DEFAULT_GRAPH]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(url + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_live_uvicorn_with_real_clients(live_server: str) -> None:
@@ -233,7 +211,7 @@ def test_resource_content_negotiation(client: TestClient, accept: str, expected:
     response = client.get("/id/conference/97", headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(expected)
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in [v.strip() for v in response.headers["vary"].split(",")]
 
 
 def test_resource_representations(client: TestClient) -> None:
@@ -381,8 +359,7 @@ def test_json_ld_states_only_what_the_graph_states(client: TestClient, paths: Pr
     triples = Graph().parse(data=json.dumps(document), format="json-ld")
     graph = Graph().parse(paths.graph_dir / "asmk.nt")
     assert set(triples) - set(graph) == set()
-    if url != "/api/chairs":  # chairs map only their identifiers
-        assert len(triples) >= 10
+    assert len(triples) >= 10
 
 
 def test_dumps_support_conditional_requests(client: TestClient) -> None:
@@ -406,9 +383,9 @@ BAD_REQUESTS = [
     ("POST-BODY", "/sparql", "SELECT * {}", {"Content-Type": "text/plain"}, 415, "application/sparql-query"),
     ("GET", "/sparql", {"query": "SELECT * { SERVICE <http://example.org/s> { ?s ?p ?o } }"}, {}, 400, "SERVICE"),
     ("GET", "/sparql", {"query": "ASK {}", "format": "png"}, {}, 400, "format='png'"),
-    ("GET", "/sparql", {"query": NUMBER_TRIPLES, "format": "csv"}, {}, 400, "CONSTRUCT"),
     ("GET", "/sparql", {"query": "ASK {}"}, {"Accept": "image/png"}, 406, "offered"),
-    ("GET", "/sparql", {"query": "ASK {}", "default-graph-uri": "http://x"}, {}, 400, "one fixed dataset"),
+    ("GET", "/sparql", {"query": "ASK {}", "default-graph-uri": "data0.rdf"}, {}, 400, "not an absolute IRI"),
+    ("GET", "/sparql", {"query": ["ASK {}", "ASK {}"]}, {}, 400, "given 2 times"),
     ("GET", "/api/resolutions", {"state": "NRW"}, {}, 400, "ISO 3166-2"),
     ("GET", "/api/resolutions", {"outcome": "maybe"}, {}, 400, "unanimous"),
     ("GET", "/api/resolutions", {"conference": "x"}, {}, 400, "conference='x'"),
@@ -497,7 +474,9 @@ def test_update_and_service_detection(query: str, status: int | None) -> None:
 
 def test_health_compares_the_store_with_the_dumps(client: TestClient) -> None:
     health = client.get("/health").json()
-    assert health["status"] == "ok" and health["triples"] == health["dumpTriples"] > 3000
+    # like with like: the store's default graph and graph/asmk.nt are both the union of all graphs
+    graph_triples = len(Graph().parse(ROOT / "graph" / "asmk.nt"))
+    assert health["status"] == "ok" and health["triples"] == health["dumpTriples"] == graph_triples
 
 
 def test_openapi_documents_every_resource(client: TestClient) -> None:
@@ -516,5 +495,5 @@ def test_openapi_documents_every_resource(client: TestClient) -> None:
         assert f"/api/{resource}" in paths
     params = {p["name"] for p in spec["paths"]["/api/resolutions"]["get"]["parameters"]}
     assert params == {"conference", "year", "state", "outcome", "topic", "q", "limit", "offset"}
-    assert {"/sparql", "/id/{path}", "/dumps/{name}", "/health"} <= paths
+    assert {"/sparql", "/id/{kind}/{key}", "/dumps/{name}", "/health"} <= paths
     assert client.get("/docs").status_code == 200

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,49 +20,27 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from asmk_graph.store.virtuoso import free_port
 from asmk_graph.web.static import csp_for
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+from .chromium import MISSING as CHROMIUM_MISSING
+from .live import LiveServers
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency: make install")
 if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's chromium is missing: make test installs it (scripts/install-chromium.sh)", allow_module_level=True
-    )
+    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
 if not AXE.exists():
     pytest.skip("the npm assets are missing: make install runs npm ci", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "asmk_graph.cli", "--root", str(ROOT), "serve", "--port", str(port)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def server(live_servers: LiveServers) -> str:
+    """The session's live server on the embedded store (conftest)."""
+    return live_servers.url("oxigraph")
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from rdflib import Graph
 from . import __version__
 from .check.shacl import load_shapes, validate_graph
 from .graph.pipeline import ValidationFailed, build, build_and_validate, load_ontology
-from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH
+from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH, Ids
 from .paths import ProjectPaths, project_paths
 from .records import DataErrors
 from .store.load import LoadError, graph_names
@@ -162,6 +162,11 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
     if args.build:
         cmd_build(args, paths)
+    store = open_store(args, paths)
+    refusal = base_mismatch(paths, store, args.base)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
     limits = Limits(
         max_body=args.max_body,
         max_answer_bytes=args.max_answer_bytes,
@@ -170,19 +175,46 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
     )
     app = create_app(
         paths,
-        open_store(args, paths),
+        store,
         query_timeout=args.query_timeout,
         max_rows=args.max_rows,
         workers=args.workers,
-        base=args.base,
+        base=Ids(args.base).base,  # with its trailing slash, as the build mints IRIs
         public_url=args.public_url or f"http://{args.host}:{args.port}",
         limits=limits,
         start_workers=True,
         api_cache=not args.no_api_cache,
         api_cache_ttl=args.api_cache_ttl,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # h11, not httptools: httptools drops the body of a POST that offers an upgrade (Upgrade: h2c),
+    # which curl --http2 and Java's HTTP client (Jena) send
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http="h11")
     return 0
+
+
+def base_mismatch(paths: ProjectPaths, store: Store | None, base: str) -> str | None:
+    """Why the graph cannot be served under base (it was built with another), or None.
+
+    Refused rather than rebuilt or rewritten on the fly: a rebuild would change the committed graph/,
+    a rewrite would serve IRIs that the dumps do not have.
+    """
+    dataset = Ids(base).dataset()
+    if store is None:
+        graph_file = paths.graph_dir / "asmk.nt"
+        if not graph_file.exists() or f"<{dataset}> ".encode() in graph_file.read_bytes():
+            return None  # a missing graph is reported by the store itself
+        where = str(graph_file)
+    else:
+        try:
+            if store.ask(f"ASK {{ <{dataset}> ?p ?o }}"):
+                return None
+        except StoreError:
+            return None  # the endpoint is down: /health says so, and the API recovers when it is back
+        where = store.description
+    return (
+        f"{where} was built with another base than {base} (it has no <{dataset}>): serve with --build, "
+        f"or run asmk-graph build --base {base} (and load it into the endpoint) first"
+    )
 
 
 def cmd_load(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -366,7 +398,8 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument(
         "--gsp-url",
         help="Graph Store Protocol URL, e.g. http://host:3030/ds/data or "
-        "Virtuoso's http://host:8890/sparql-graph-crud-auth (with --user/--password --auth digest)",
+        "Virtuoso's http://host:8890/sparql-graph-crud-auth (with --user, --auth digest and the password "
+        "from --password-file or ASMK_PASSWORD)",
     )
     ld.add_argument("--isql", metavar="HOST:PORT", help="Virtuoso SQL port for --method virtuoso, e.g. 127.0.0.1:1111")
     ld.add_argument("--isql-user", default="dba")

@@ -214,7 +214,9 @@ def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: 
     """
     found = isql.run(
         "".join(
-            f"SELECT 'STALE', RI_NAME FROM DB.DBA.RDF_IRI WHERE RI_NAME LIKE '{staging_prefix(g)}%';\n" for g in graphs
+            "SELECT 'STALE', __ro2sq (G) FROM (SELECT DISTINCT G FROM DB.DBA.RDF_QUAD) AS graphs "
+            f"WHERE __ro2sq (G) LIKE '{staging_prefix(g)}%';\n"
+            for g in graphs
         ),
         timeout,
     )

@@ -339,6 +339,9 @@ class WorkerPool:
         if status == 400:
             self._release(worker)
             raise QueryError(message)
+        if status == 406:  # the answer cannot be written in the media type asked for; the worker is fine
+            self._release(worker)
+            raise WorkerError(406, message)
         self._discard(worker)  # it ends itself after a memory error or an engine panic
         raise WorkerError(int(status or 500), f"{message}; the query worker was replaced")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -182,9 +183,16 @@ def term_from_json(binding: dict[str, str]) -> Term:
             binding.get("datatype") or (None if "xml:lang" in binding else XSD_STRING),
             binding.get("xml:lang"),
         )
-    if kind in ("uri", "bnode"):
+    if kind == "uri":
         return Term(kind, value)
+    if kind == "bnode":
+        return Term(kind, bnode_label(value))
     raise ValueError(f"unknown term type {kind!r}")
+
+
+def bnode_label(value: str) -> str:
+    """A blank node label that Turtle, TSV and N-Triples accept: Virtuoso names its blank nodes nodeID://b123."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", value.removeprefix("nodeID://")) or "b"
 
 
 def answer_from_json(document: Any) -> Answer:
@@ -269,3 +277,28 @@ def to_tsv(answer: Answer) -> bytes:
 
 
 RESULT_WRITERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+
+
+# --- XML 1.0 -------------------------------------------------------------------------------------
+
+# characters XML 1.0 cannot carry at all, not even as character references (XML 1.0, 2.2), as UTF-8
+XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+class NotXml(ValueError):
+    """An answer holds a character that XML 1.0 cannot carry."""
+
+
+def xml_1_0(body: bytes) -> bytes:
+    """An XML answer (SPARQL XML results, RDF/XML) made well-formed XML 1.0, whoever wrote it.
+
+    A carriage return becomes &#xD;: written raw, an XML parser reads it back as a line feed (XML
+    1.0, 2.11). Writers put none in their own markup, so every CR byte is content. A character XML
+    1.0 forbids (most C0 controls, U+FFFE, U+FFFF) cannot be written at all: NotXml names it; the
+    answer is refused rather than changed.
+    """
+    forbidden = XML_FORBIDDEN.search(body)
+    if forbidden:
+        code = ord(forbidden.group().decode("utf-8"))
+        raise NotXml(f"the answer holds the character U+{code:04X}, which XML 1.0 cannot carry")
+    return body.replace(b"\r", b"&#xD;")

@@ -230,6 +230,16 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 # 42 access; RDFxx): those are the client's fault, not the endpoint's
 QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
 CHUNK = 1 << 16
+EMPTY_GRAPH = "urn:x-asmk:empty-graph"  # names no graph: queries that name a graph not held get it
+PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
+
+
+def with_base(query: str, base: str | None) -> str:
+    """The query with a BASE declaration first, unless it has its own (Virtuoso refuses two). On the
+    query's first line, so that the endpoint's line numbers in error messages stay right."""
+    if not base or re.search(r"\bBASE\b", PROLOGUE.match(query).group(), re.IGNORECASE):  # type: ignore[union-attr]
+        return query
+    return f"BASE <{base}> {query}"
 
 
 def split_credentials(endpoint: str) -> tuple[str, str | None, str | None]:
@@ -318,17 +328,32 @@ class RemoteStore(Store):
         self.timeout = timeout
         self.description = f"SPARQL endpoint {endpoint}" + (f" graph <{default_graph}>" if default_graph else "")
 
-    def _wrapper(self, query: str, timeout: float) -> SPARQLWrapper:
+    def graphs(self, dataset: Any = None) -> tuple[list[str], list[str]]:
+        """The default-graph-uri and named-graph-uri sent with a query: this store's own, or those of a
+        request's dataset (an object with .default and .named), where a graph this store does not
+        hold becomes an empty one: the endpoint's other graphs are not the API's to show. Never no
+        named graph: with none, Virtuoso lets GRAPH ?g range over all its graphs, its system's too."""
+        own = [g for g in (self.default_graph,) if g]
+        if dataset is None:
+            return own, self.named_graphs or [EMPTY_GRAPH]
+
+        def held(iri: str) -> str:
+            return iri if iri in own or iri in self.named_graphs else EMPTY_GRAPH
+
+        return [held(g) for g in dataset.default], [held(g) for g in dataset.named] or [EMPTY_GRAPH]
+
+    def _wrapper(self, query: str, timeout: float, dataset: Any = None, base: str | None = None) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.endpoint)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setOnlyConneg(True)  # no format=/output= parameters; Accept alone decides
-        wrapper.setQuery(query)
+        wrapper.setQuery(with_base(query, base))
         wrapper.setTimeout(max(0.1, timeout))  # type: ignore[arg-type]  # urllib's socket timeout takes a float
         wrapper.addParameter("timeout", str(max(1, int(timeout * 1000))))  # the server's own query limit
-        if self.default_graph:
-            wrapper.addDefaultGraph(self.default_graph)
-        for graph in self.named_graphs:
+        default_graphs, named_graphs = self.graphs(dataset)
+        for graph in default_graphs:
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs:
             wrapper.addNamedGraph(graph)
         if self.credentials:
             wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
@@ -338,11 +363,19 @@ class RemoteStore(Store):
         wrapper.addCustomHttpHeader("Accept", accept)
         return wrapper
 
-    def fetch(self, query: str, timeout: float | None = None, max_bytes: int | None = None) -> Fetched:
-        """The endpoint's answer, read by the deadline and refused beyond max_bytes, without parsing it."""
+    def fetch(
+        self,
+        query: str,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+        dataset: Any = None,
+        base: str | None = None,
+    ) -> Fetched:
+        """The endpoint's answer, read by the deadline and refused beyond max_bytes, without parsing it.
+        dataset: a request's default-graph-uri / named-graph-uri (see graphs()); base: for relative IRIs."""
         timeout = timeout or self.timeout
         deadline = time.monotonic() + timeout
-        wrapper = self._wrapper(query, timeout)
+        wrapper = self._wrapper(query, timeout, dataset, base)
         try:
             response = wrapper.query().response
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -379,13 +412,21 @@ class RemoteStore(Store):
             return self._ask(fetched.body)
         return self._parse(fetched.body, fetched.media, max_rows)
 
+    def ask_answer(self, fetched: Fetched) -> Answer:
+        """The boolean of a fetched ASK answer."""
+        return self._ask(fetched.body)
+
     def _ask(self, body: bytes) -> Answer:
-        """Virtuoso answers ASK in JSON as a one-row SELECT of ?__ASK_RETVAL (1/0) instead of a boolean."""
+        """Virtuoso answers ASK in JSON as a SELECT of ?__ASK_RETVAL instead of a boolean: one row (1) for
+        true, no row for false."""
         try:
             document = json.loads(body)
             if "boolean" in document:
                 return Answer("ask", boolean=bool(document["boolean"]))
-            (binding,) = document["results"]["bindings"]
+            bindings = document["results"]["bindings"]
+            if not bindings:  # Virtuoso's false: no row at all
+                return Answer("ask", boolean=False)
+            (binding,) = bindings
             (value,) = binding.values()
             return Answer("ask", boolean=value["value"] in ("1", "true"))
         except Exception as exc:

@@ -22,16 +22,44 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .results import RDF_FORMATS, AnswerTooLarge, TooManyRows, write_boolean, write_graph, write_solutions
+from .results import (
+    RDF_FORMATS,
+    AnswerTooLarge,
+    NotXml,
+    TooManyRows,
+    write_boolean,
+    write_graph,
+    write_solutions,
+    xml_1_0,
+)
 from .sandbox import die_with_parent, isolate_network, limit_memory, lower_priority
 
 CHUNK = 1 << 18
 
 
+XML_MEDIA = ("application/sparql-results+xml", "application/rdf+xml")
+
+
+def graph_name(iri: str, union: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The store's graph a request names: the name of the whole graph is the store's default graph."""
+    return ox.DefaultGraph() if iri == union else ox.NamedNode(iri)
+
+
+def dataset_options(request: dict[str, Any]) -> dict[str, Any]:
+    """store.query's dataset for the request's default-graph-uri / named-graph-uri (none: the store's).
+    A graph the store does not hold is empty, as the protocol's dataset then says."""
+    dataset = request.get("dataset")
+    if not dataset:
+        return {}
+    union = request.get("union", "")
+    named = [ox.NamedNode(iri) for iri in dataset["named"] if iri != union]
+    return {"default_graph": [graph_name(iri, union) for iri in dataset["default"]], "named_graphs": named}
+
+
 def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """(header, body) for one request {query, form, media, max_rows, max_bytes, prefixes}."""
+    """(header, body) for one request {query, form, media, max_rows, max_bytes, prefixes, base, dataset, union}."""
     media, max_rows, max_bytes = request["media"], request["max_rows"], request["max_bytes"]
-    result = store.query(request["query"])
+    result = store.query(request["query"], base_iri=request.get("base"), **dataset_options(request))
     if isinstance(result, ox.QueryTriples) != (request["form"] == "graph"):
         raise ValueError("could not tell the query form (SELECT, ASK, CONSTRUCT, DESCRIBE) before running it")
     if isinstance(result, ox.QueryBoolean):
@@ -40,6 +68,8 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
         kind, body = "graph", write_graph(result, media, max_rows, max_bytes, request.get("prefixes", {}))
     else:
         kind, body = "select", write_solutions(result, media, max_rows, max_bytes)
+    if media in XML_MEDIA:
+        body = xml_1_0(body)
     return {"status": 200, "kind": kind, "media": media, "length": len(body)}, body
 
 
@@ -47,6 +77,8 @@ def refusal(exc: BaseException) -> tuple[dict[str, Any], bool]:
     """(error header, whether this worker must end) for a query that raised exc."""
     if isinstance(exc, TooManyRows | AnswerTooLarge):
         return {"status": 400, "message": str(exc)}, False
+    if isinstance(exc, NotXml):  # before ValueError: the query was fine, the format cannot carry its answer
+        return {"status": 406, "message": f"{exc}: ask for JSON, CSV or TSV results, or a graph as Turtle"}, False
     if isinstance(exc, SyntaxError | ValueError | OSError | RuntimeError):  # the engine's complaint
         return {"status": 400, "message": f"query error: {exc}"}, False
     if isinstance(exc, MemoryError):

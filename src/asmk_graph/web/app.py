@@ -8,20 +8,21 @@ has one shape (errors.py: RFC 9457 problem details, an HTML page for browsers).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from rdflib import Graph, URIRef
+from rdflib import OWL, Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..graph.serialize import CHECKSUMS, DUMP_NAMES, read_checksums
-from ..namespaces import DEFAULT_BASE
+from ..graph.serialize import CHECKSUMS, read_checksums
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import payload
@@ -30,11 +31,13 @@ from .answer_cache import AnswerCache
 from .catalog import catalog_router
 from .editor import editor_page
 from .errors import add_error_handlers
+from .http_semantics import add_http_semantics, not_modified
 from .limits import Limits, guard
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
+from .openapi import document_api
 from .pages import Pages, pages_router
 from .reconcile import reconcile_router
-from .rest import rest_router
+from .rest import CONTEXTS, rest_router
 from .search import Search
 from .sparql import EmbeddedRunner, RemoteRunner, Runner, sparql_router
 from .static import add_static, assets_installed
@@ -85,7 +88,9 @@ def create_app(
     else:
         raise TypeError(f"user queries run on the embedded store or a RemoteStore, not {type(store).__name__}")
     queries = load_queries(paths.queries)
-    dump_triples = payload(paths)[1]  # distinct triples of the union the dumps serve
+    # like with like: the store's default graph is the union the dumps serve (ontology included),
+    # and build reports that same union
+    dump_triples = payload(paths)[1]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -106,6 +111,7 @@ def create_app(
     add_error_handlers(app, base)
     if api_cache:
         app.add_middleware(AnswerCache, ttl=None if isinstance(store, OxigraphStore) else api_cache_ttl)
+    add_http_semantics(app, last_modified=served_files_changed(paths))
     search = Search(store, queries["pages/search-documents"], base)
     pages = Pages(store, queries, paths, base, search)
     app.state.pages = pages
@@ -116,15 +122,17 @@ def create_app(
     add_linked_data(app, store, queries, paths, base, pages, public_url)
     app.include_router(catalog_router(paths.graph_dir))
     app.include_router(reconcile_router(store, queries, base, public_url))
-    add_dumps(app, paths.graph_dir)
+    dump_names = add_dumps(app, paths.graph_dir)
     add_static(app, paths)
+    document_api(app, list(CONTEXTS), dump_names)
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
 
     @app.get("/health", tags=["service"])
     async def health() -> JSONResponse:
-        """Whether the store answers (503/504 with the reason when not), whether it holds exactly as
-        many triples as the dumps served here ("mismatch": reload it with asmk-graph load), and the
-        state of the /sparql query workers ("degraded" when they cannot be started). 503 unless "ok"."""
+        """Whether the store answers (503/504 with the reason when not), whether its default graph holds
+        exactly the triples of the dumps, graph/asmk.nt, the union of all graphs ("mismatch": reload it
+        with asmk-graph load), and the state of the /sparql query workers ("degraded" when they cannot
+        be started). 503 unless "ok"."""
         rows = await run_in_threadpool(store.select, queries["api/count"].text)
         triples, queries_state = rows[0]["triples"], runner.health()
         status = "mismatch" if triples != dump_triples else "degraded" if queries_state["degraded"] else "ok"
@@ -144,7 +152,7 @@ def rdf_response(
     return Response(render(graph, media, title, labels), media_type=media, headers={"Vary": "Accept"})
 
 
-RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$")
+RESOURCE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]*$")  # slugs may hold dots (a version: ...-2.0)
 
 
 def add_linked_data(
@@ -178,10 +186,22 @@ def add_linked_data(
         response.headers["Link"] = alternate_links(f"{public_url}/id/{path}", media)  # never from the Host header
         return response
 
+    @app.get("/graph/{path:path}", tags=["linked data"])
+    def named_graph(path: str, request: Request) -> Response:
+        """A named graph of the dataset (one per source, per rule, the editorial one): what the graph
+        says about it (its kind, what it is derived from), by content negotiation or suffix."""
+        path, asked = split_suffix(path)
+        iri = URIRef(base + "graph/" + path)
+        graph = store.graph(queries["api/describe"].bind({"resource": iri})) if RESOURCE_PATH.match(path) else None
+        if not graph:
+            raise HTTPException(404, f"no graph {iri}")
+        return rdf_response(graph, request, str(iri), {}, asked)
+
     static = {"ontology": Graph().parse(paths.ontology), "shapes": Graph()}
     for shape_file in sorted(paths.shapes_dir.glob("*.ttl")):
         static["shapes"].parse(shape_file)
 
+    @app.get("/def", tags=["linked data"], summary="The vocabulary at its IRI (/def#Term is in it)")
     @app.get("/ontology", tags=["linked data"])
     def ontology(request: Request) -> Response:
         """The OWL vocabulary."""
@@ -189,38 +209,45 @@ def add_linked_data(
             return pages.vocabulary(request, static["ontology"])
         return rdf_response(static["ontology"], request, "ASMK-Vokabular", {})
 
+    current_version = str(next(static["ontology"].objects(ONTOLOGY_IRI, OWL.versionInfo), ""))
+
+    @app.get("/def/{version}", tags=["linked data"])
+    def ontology_version(version: str, request: Request) -> Response:
+        """The vocabulary at its version IRI (owl:versionIRI); only the current version is served."""
+        if version != current_version:
+            raise HTTPException(404, f"no vocabulary version {version!r}; this server has version {current_version}")
+        return ontology(request)
+
     @app.get("/shapes", tags=["linked data"])
     def shapes(request: Request) -> Response:
         """The SHACL shapes the graph is validated with."""
         return rdf_response(static["shapes"], request, "ASMK SHACL shapes", {})
 
 
-def add_dumps(app: FastAPI, graph_dir: Path) -> None:
-    digests = read_checksums((graph_dir / CHECKSUMS).read_text(encoding="utf-8"))  # written by the build
+def add_dumps(app: FastAPI, graph_dir: Path) -> tuple[str, ...]:
+    """/dumps/{name}: every file SHA256SUMS lists, and SHA256SUMS itself; their names."""
+    checksums = (graph_dir / CHECKSUMS).read_bytes()  # written by the build
+    digests = read_checksums(checksums.decode("utf-8"))
+    digests[CHECKSUMS] = hashlib.sha256(checksums).hexdigest()
+    names = tuple(digests)
 
     @app.get("/dumps/{name}", tags=["dumps"])
     def dump(name: str, request: Request) -> Response:
-        """The files of graph/, with ETag (their sha256), Last-Modified and conditional GET."""
-        if name not in DUMP_NAMES:
-            raise HTTPException(404, f"no dump {name!r}; available: {', '.join(DUMP_NAMES)}")
+        """The files of graph/ and their SHA256SUMS, with ETag (their sha256), Last-Modified and conditional GET."""
+        if name not in names:
+            raise HTTPException(404, f"no dump {name!r}; available: {', '.join(names)}")
         path = graph_dir / name
         etag = f'"{digests[name]}"'
-        media = next(m for suffix, m in DUMP_MEDIA.items() if name.endswith(suffix))
+        media = next((m for suffix, m in DUMP_MEDIA.items() if name.endswith(suffix)), "text/plain; charset=utf-8")
         headers = {"ETag": etag, "Last-Modified": formatdate(path.stat().st_mtime, usegmt=True)}
-        if not_modified(request, etag, headers["Last-Modified"]):
+        if not_modified(request.headers, etag, headers["Last-Modified"]):
             return Response(status_code=304, headers=headers)
         return FileResponse(path, media_type=media, headers={**headers, "X-Checksum-SHA256": digests[name]})
 
+    return names
 
-def not_modified(request: Request, etag: str, last_modified: str) -> bool:
-    """RFC 9110 13.1: If-None-Match wins over If-Modified-Since."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        return etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")] or if_none_match == "*"
-    since = request.headers.get("if-modified-since")
-    if since:
-        try:
-            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-    return False
+
+def served_files_changed(paths: ProjectPaths) -> float:
+    """When the newest of the files the application serves from (graph, ontology, shapes) last changed."""
+    files = [paths.graph_dir / "asmk.nt", paths.ontology, *paths.shapes_dir.glob("*.ttl")]
+    return max(f.stat().st_mtime for f in files)

@@ -2,12 +2,13 @@
 
 Plain JSON answers carry a Link header to the resource's published @context (JSON-LD 1.1,
 section 6.1), and `Accept: application/ld+json` gets the same body with "@context" inline by
-reference. A context maps only keys whose values are exactly what the graph states, so the
-triples a JSON-LD client reads from /api/ are a subset of the graph (tested).
+reference. A context maps a key to a property only where the key's values are exactly the values
+the graph states for that property, so a JSON-LD client reads from /api/ exactly the graph's
+triples for those keys (tested with pyld, in JSON-LD 1.1 and 1.0 mode, and with Jena).
 
 What no source states is null (or an empty list). A value that no source states but a rule
 derives, or that the project adds, is still given, and its key is listed in the object's
-`derived` or `editorial` list (docs/provenance.md); those two keys are not in any context.
+`derived` or `editorial` list (docs/provenance.md); those two keys are mapped to null.
 """
 
 from __future__ import annotations
@@ -38,25 +39,89 @@ JSON_MEDIA = ("application/json", "application/ld+json")
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, description="index of the first item")]
 
+# The contexts are JSON-LD 1.0 (no "@version"), so that 1.0 processors read them too: they use only
+# term definitions, keyword aliases, @language, @type coercion (@id, @vocab, datatypes), @reverse and
+# @set. Every key of every answer is in its resource's context: mapped to the property whose
+# values it holds exactly (tested against the store), or to null, with the reason in NOT_IN_GRAPH.
 _BASE_CONTEXT: dict[str, Any] = {
-    "@version": 1.1,
     "asmk": "https://w3id.org/asmk/def#",
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "org": "http://www.w3.org/ns/org#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "id": "@id",
     "items": "@graph",
+    "total": None,
+    "limit": None,
+    "offset": None,
+    "links": None,
+    "derived": None,
+    "editorial": None,
 }
+# keys whose values are not a property of the object they sit on: a label reached over a link, a
+# count, a value of another node (the motion, the vote, the meeting). Mapped to null; the reason
+# is what the API documentation says.
+NOT_IN_GRAPH = {
+    "total": "the number of items in the listing, not data",
+    "limit": "the page size, not data",
+    "offset": "the index of the page's first item, not data",
+    "links": "links between the pages of a listing, not data",
+    "derived": "the keys whose values a rule derives (docs/provenance.md), not data",
+    "editorial": "the keys whose values the project adds (docs/provenance.md), not data",
+    "place": "rdfs:label of the meeting's schema:location",
+    "plannedPlace": "rdfs:label of the meeting's asmk:plannedLocation",
+    "chair": "the state holding asmk:underChair and its label",
+    "resolutionCount": "how many resolutions name the meeting with asmk:adoptedAt (counted)",
+    "conference": "asmk:number of the meeting the resolution was adopted at (asmk:adoptedAt)",
+    "year": "asmk:year of the meeting the resolution was adopted at",
+    "agendaItem": "the agenda item (asmk:considers) of the motion that resulted in the resolution",
+    "outcome": "asmk:outcome of the vote (asmk:onMotion) on the motion that resulted in the resolution",
+    "voteCounts": "asmk:voteCount of that vote, by option",
+    "positions": "asmk:position of that vote, by state",
+    "initiators": "asmk:initiator of the motion that resulted in the resolution",
+    "cosponsors": "asmk:cosponsor of that motion",
+    "allStates": "asmk:allStatesMotion of that motion",
+    "demands": "the resolution's asmk:demand nodes (text, kind, addressee, position)",
+    "name": "foaf:name of the person (org:member) who held the chair",
+    "offices": "the posts held (asmk:office of each org:hasMembership), with the holding's dates",
+    "relation": "the property linking the conference to the body (e.g. asmk:engagedIn)",
+    "publisher": "rdfs:label of the source's dcterms:publisher",
+    "addressedTo": "rdfs:label of the source's asmk:addressedTo",
+    "audience": "rdfs:label of the source's dcterms:audience",
+}
+# the kinds the API queries name by class (queries/api/conferences.rq, resolutions.rq)
+KIND_CLASSES = {
+    "main": "asmk:MainConference",
+    "special": "asmk:SpecialConference",
+    "heads-of-office": "asmk:HeadsOfOfficeConference",
+    "resolution": "asmk:Resolution",
+    "report": "asmk:Report",
+}
+
+
+def _not_in_graph(*keys: str) -> dict[str, None]:
+    return dict.fromkeys(keys)
+
+
 _RESOLUTION_TERMS: dict[str, Any] = {
+    "kind": "@type",
     "title": {"@id": "rdfs:label", "@language": "de"},
     "officialTitle": {"@id": "asmk:officialTitle", "@language": "de"},
     "summary": {"@id": "dcterms:abstract", "@language": "de"},
+    "leadState": {"@id": "asmk:leadState", "@type": "@vocab"},
+    "topics": {"@id": "dcterms:subject", "@type": "@vocab", "@container": "@set"},
+    "editorialNote": {"@id": "skos:editorialNote", "@language": "de"},
     "sources": {"@id": "dcterms:source", "@type": "@id", "@container": "@set"},
-}
-# per resource, because the same key ("name") means foaf:name for persons and rdfs:label elsewhere
+    **_not_in_graph(
+        "conference", "year", "agendaItem", "outcome", "voteCounts", "positions", "initiators", "cosponsors",
+        "allStates", "demands",
+    ),
+}  # fmt: skip
+# per resource, because the same key ("name") means foaf:name for persons and rdfs:label elsewhere;
+# values that are codes (states, topics, kinds) are terms of the context (@type: @vocab)
 CONTEXTS: dict[str, dict[str, Any]] = {
     "states": {
         "code": "asmk:isoCode",
@@ -67,25 +132,38 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "ars": "asmk:ars",
     },
     "conferences": {
+        **_RESOLUTION_TERMS,
         "label": {"@id": "rdfs:label", "@language": "de"},
         "number": {"@id": "asmk:number", "@type": "xsd:integer"},
+        "year": {"@id": "asmk:year", "@type": "xsd:integer"},
         "startDate": {"@id": "schema:startDate", "@type": "xsd:date"},
         "endDate": {"@id": "schema:endDate", "@type": "xsd:date"},
         "virtual": "asmk:virtual",
         "resolutions": {"@reverse": "asmk:adoptedAt"},
-        **_RESOLUTION_TERMS,
+        **_not_in_graph("place", "plannedPlace", "chair", "resolutionCount"),
     },
     "resolutions": dict(_RESOLUTION_TERMS),
-    "chairs": {},
+    "chairs": {
+        "year": {"@id": "asmk:year", "@type": "xsd:integer"},
+        "state": {"@id": "org:member", "@type": "@vocab"},
+        "from": {"@id": "asmk:heldFrom", "@type": "xsd:date"},
+        "until": {"@id": "asmk:heldUntil", "@type": "xsd:date"},
+        "persons": {"@reverse": "asmk:chairTerm"},
+        "person": {"@id": "org:member", "@type": "@id"},
+        "office": {"@id": "asmk:viaOffice", "@type": "@id"},
+        **_not_in_graph("name"),
+    },
     "persons": {
         "name": "foaf:name",
         "honorificPrefix": "schema:honorificPrefix",
         "honorificSuffix": "schema:honorificSuffix",
+        **_not_in_graph("offices"),
     },
     "bodies": {
         "name": {"@id": "rdfs:label", "@language": "de"},
         "abbreviation": "asmk:abbreviation",
         "partOf": {"@id": "org:subOrganizationOf", "@type": "@id"},
+        **_not_in_graph("relation"),
     },
     "sources": {
         "key": "dcterms:identifier",
@@ -93,15 +171,20 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "shortTitle": {"@id": "dcterms:alternative", "@language": "de"},
         "label": {"@id": "rdfs:label", "@language": "de"},
         "number": "asmk:documentNumber",
+        "date": {"@id": "dcterms:date", "@type": "xsd:date"},
+        "dateNote": {"@id": "asmk:dateNote", "@language": "de"},
+        "kind": {"@id": "dcterms:type", "@type": "@vocab"},
         "file": "asmk:fileName",
         "sha256": "asmk:sha256",
         "urls": {"@id": "dcterms:references", "@type": "@id", "@container": "@set"},
+        **_not_in_graph("publisher", "addressedTo", "audience"),
     },
 }
 
 
-def context_document(resource: str) -> dict[str, Any]:
-    return {"@context": {**_BASE_CONTEXT, **CONTEXTS[resource]}}
+def context_document(resource: str, value_terms: dict[str, str]) -> dict[str, Any]:
+    """The resource's @context; value_terms: the codes and notations the answers use, with their IRIs."""
+    return {"@context": {**_BASE_CONTEXT, **KIND_CLASSES, **value_terms, **CONTEXTS[resource]}}
 
 
 def split(value: str | None) -> list[str]:
@@ -215,7 +298,8 @@ def chair_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
             by_year[r["year"]] = {**marked(term, {"from": r["fromGraphs"], "until": r["untilGraphs"]}), "persons": []}
         if r["person"]:
-            person = {"name": r["name"], "from": r["from"], "until": r["until"], "office": r["office"]}
+            holding = {"id": r["holding"], "person": r["person"], "name": r["name"]}
+            person = {**holding, "from": r["from"], "until": r["until"], "office": r["office"]}
             kinds = r["personGraphs"]
             by_year[r["year"]]["persons"].append(marked(person, {"name": kinds, "office": kinds}))
     return list(by_year.values())
@@ -300,14 +384,18 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
     ):
         router.add_api_route(f"/{resource}", listing(resource, make), methods=["GET"], response_class=Response)
 
-    @router.get("/conferences/{number}", response_class=Response)
+    @router.get("/conferences/{number:int}", response_class=Response)  # not a number: no such resource (404)
     def conference(request: Request, number: int) -> Response:
         """One meeting with its resolutions and reports."""
         rows = run("conferences", number=number)
         if not rows:
             raise HTTPException(404, f"no conference with number {number}")
         item = conference_item(rows[0])
-        item["resolutions"] = [resolution_item(r) for r in run("resolutions", conference=number)]
+        # without "conference" and "year": they are this meeting's (and would say otherwise in its JSON-LD context)
+        item["resolutions"] = [
+            {k: v for k, v in resolution_item(r).items() if k not in ("conference", "year")}
+            for r in run("resolutions", conference=number)
+        ]
         return respond(request, "conferences", item)
 
     @router.get("/resolutions", response_class=Response)
@@ -347,12 +435,16 @@ def rest_router(store: Store, queries: dict[str, NamedQuery], search: Search, pu
             request, "resolutions", page(request, [resolution_item(r) for r in rows], limit, offset, public_url)
         )
 
+    value_terms: dict[str, str] = {}
+
     @router.get("/contexts/{resource}.jsonld", name="context", tags=["json-ld"])
     def context(resource: str) -> Response:
-        """The JSON-LD @context that turns the resource's JSON into RDF."""
+        """The JSON-LD @context that turns the resource's JSON into RDF (JSON-LD 1.0 and 1.1)."""
         if resource not in CONTEXTS:
             raise HTTPException(404, f"no context {resource!r}; available: {', '.join(CONTEXTS)}")
-        body = json.dumps(context_document(resource), indent=2).encode()
+        if not value_terms:  # asked once, when first needed: the store may be down at start-up
+            value_terms.update({r["term"]: r["iri"] for r in store.select(queries["api/terms"].text)})
+        body = json.dumps(context_document(resource, value_terms), indent=2, ensure_ascii=False).encode()
         return Response(body, media_type="application/ld+json", headers={"Cache-Control": "max-age=86400"})
 
     return router

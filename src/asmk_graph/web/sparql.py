@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -24,23 +24,24 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-from ..namespaces import PREFIXES
+from ..namespaces import DEFAULT_GRAPH, PREFIXES
 from ..queries import NamedQuery
 from ..store.pool import Reply, WorkerError, WorkerLimits, WorkerPool
 from ..store.queueing import Deadline, Handout, QueueFull
 from ..store.results import (
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
     AnswerTooLarge,
+    NotXml,
     TooManyRows,
     write_boolean,
     write_graph,
     write_solutions,
+    xml_1_0,
 )
 from ..store.stores import EndpointTimeout, QueryError, RemoteStore, Store
 from .limits import Limits, arrival
 from .linked_data import OFFERED, negotiate, render
 from .query_check import READ_ONLY, QueryRefused, check_query
+from .sparql_request import FORMAT_PARAMETERS, Dataset, choose_media, dataset_from, one_query
 from .templating import wants_html
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -49,9 +50,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
 # format name -> media type; the first of each group is the default
-RESULT_MEDIA = {name: media for name, (media, _) in RESULT_FORMATS.items()}
-GRAPH_MEDIA = {name: media for name, (media, _) in GRAPH_FORMATS.items()}
-ACCEPT_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": RESULT_MEDIA["xml"]}
+XML_MEDIA = ("application/sparql-results+xml", "application/rdf+xml")
 SD_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -64,6 +63,8 @@ SD_FORMATS = (
 )
 PREFIX_IRIS = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
 T = TypeVar("T")
+Fields = Callable[[str], list[str]]
+XML_ALTERNATIVES = "application/sparql-results+json, text/csv or text/tab-separated-values (or a graph as Turtle)"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class UserQuery:
     media: str
     max_rows: int
     max_bytes: int
+    base: str | None = None  # relative IRIs in the query resolve against it: the endpoint's IRI
+    dataset: Dataset | None = None  # the request's default-graph-uri / named-graph-uri; None: the service's
 
 
 class Runner(Protocol):
@@ -97,7 +100,9 @@ class EmbeddedRunner:
         return self.pool
 
     async def run(self, request: UserQuery, deadline: Deadline) -> Reply:
-        message = dict(vars(request))  # the dataclass's fields (asdict copies deeply: slower, for nothing)
+        message = {**vars(request), "union": DEFAULT_GRAPH}  # asdict would copy every field deeply
+        if request.dataset is not None:
+            message["dataset"] = asdict(request.dataset)
         if request.form == "graph":  # only Turtle and RDF/XML answers use the prefixes
             message["prefixes"] = PREFIX_IRIS
         return await self.start().run(message, deadline)
@@ -153,16 +158,20 @@ class RemoteRunner:
 
     def _answer(self, request: UserQuery, deadline: Deadline, slot: int) -> bytes:
         """Runs in a thread; the slot is free again only when the store call has ended."""
-        refused = None
+        refused = not_xml = None
         try:
             timeout = max(0.1, deadline.remaining())
+            fetched = self.store.fetch(request.query, timeout, request.max_bytes, request.dataset, request.base)
             if request.form == "ask":
-                return write_boolean(self.store.answer(request.query, None, timeout).boolean, request.media)
-            fetched = self.store.fetch(request.query, timeout, request.max_bytes)
-            if request.form == "graph":
+                body = write_boolean(self.store.ask_answer(fetched).boolean, request.media)
+            elif request.form == "graph":
                 triples = fetched.triples()
-                return write_graph(triples, request.media, request.max_rows, request.max_bytes, PREFIX_IRIS)
-            return write_solutions(fetched.solutions(), request.media, request.max_rows, request.max_bytes)
+                body = write_graph(triples, request.media, request.max_rows, request.max_bytes, PREFIX_IRIS)
+            else:
+                body = write_solutions(fetched.solutions(), request.media, request.max_rows, request.max_bytes)
+            return xml_1_0(body) if request.media in XML_MEDIA else body
+        except NotXml as exc:
+            not_xml = str(exc)
         except (TooManyRows, AnswerTooLarge) as exc:
             # raised below, outside this block: a traceback that kept the writer's frame would carry
             # Oxigraph's result stream to the event loop's thread, which may not drop it
@@ -171,6 +180,8 @@ class RemoteRunner:
             raise EndpointTimeout(f"{self._late(deadline)}: {exc}") from exc
         finally:
             self.slots.put(slot)
+        if not_xml is not None:
+            raise WorkerError(406, f"{not_xml}: ask for {XML_ALTERNATIVES}")
         raise QueryError(refused)
 
     def health(self) -> dict[str, Any]:
@@ -180,29 +191,13 @@ class RemoteRunner:
         pass
 
 
-def choose_media(graph: bool, fmt: str | None, accept: str | None) -> str:
-    """The media type to answer with, from the format parameter or else the Accept header."""
-    offered = GRAPH_MEDIA if graph else RESULT_MEDIA
-    if fmt is not None:
-        if fmt not in offered:
-            kind = "CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK"
-            raise HTTPException(400, f"format={fmt!r}: a {kind} answer is offered as {', '.join(offered)}")
-        return offered[fmt]
-    if accept and not graph:  # plain JSON/XML clients mean the SPARQL results formats
-        for alias, media in ACCEPT_ALIASES.items():
-            accept = accept.replace(alias, media)
-    chosen = negotiate(accept, tuple(offered.values()))
-    if chosen is None:
-        raise HTTPException(406, f"this answer is offered as {', '.join(offered.values())}")
-    return chosen
-
-
 def service_description(endpoint: str, triples: int | None, timeout: float, max_rows: int) -> Graph:
     g = Graph()
     service, dataset, default = URIRef(endpoint), URIRef(endpoint + "#dataset"), URIRef(endpoint + "#default-graph")
     g.add((service, RDF.type, SD.Service))
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))  # the default graph is the union of the named graphs
     for fmt in SD_FORMATS:
         g.add((service, SD.resultFormat, FORMATS[fmt]))
     g.add((service, SD.defaultDataset, dataset))
@@ -214,7 +209,8 @@ def service_description(endpoint: str, triples: int | None, timeout: float, max_
     limits = (
         f"Read-only: SPARQL Update is refused (403) and so is SERVICE (400). Queries are stopped after "
         f"{timeout:g} s (503); answers of more than {max_rows} rows are refused (400), page with LIMIT/OFFSET. "
-        "More limits: /health and the API documentation."
+        "More limits: /health and the API documentation. default-graph-uri and named-graph-uri are answered (a "
+        "graph the service does not have is empty); relative IRIs resolve against this endpoint's IRI."
     )
     g.add((service, DCTERMS.description, Literal(limits, lang="en")))
     site = endpoint.removesuffix("sparql")  # the catalogue and VoID description sit beside the endpoint
@@ -256,10 +252,8 @@ def sparql_router(
 ) -> APIRouter:
     router = APIRouter(tags=["sparql"])
 
-    async def answer(request: Request, deadline: Deadline, query: str | None) -> Response:
-        params = request.query_params
-        if "default-graph-uri" in params or "named-graph-uri" in params:
-            raise HTTPException(400, "default-graph-uri/named-graph-uri: this endpoint serves one fixed dataset")
+    async def answer(request: Request, deadline: Deadline, query: str | None, fields: Fields) -> Response:
+        """fields(name): the values of a parameter, from the URL and, for a form POST, the form."""
         if not query or not query.strip():
             raise HTTPException(400, "missing 'query' parameter")
         try:
@@ -270,8 +264,11 @@ def sparql_router(
             )
         except QueryRefused as refused:
             raise HTTPException(refused.status, str(refused)) from None
-        media = choose_media(form == "graph", params.get("format"), request.headers.get("accept"))
-        user_query = UserQuery(query, form, media, max_rows, limits.max_answer_bytes)
+        formats = [value for name in FORMAT_PARAMETERS for value in fields(name)]
+        media = choose_media(form, formats, request.headers.get("accept"))
+        dataset = dataset_from(fields("default-graph-uri"), fields("named-graph-uri"))
+        endpoint = public_url + request.app.url_path_for("sparql_get")
+        user_query = UserQuery(query, form, media, max_rows, limits.max_answer_bytes, endpoint, dataset)
         try:
             reply = await unless_client_leaves(request, runner.run(user_query, deadline))
         except WorkerError as exc:
@@ -303,23 +300,25 @@ def sparql_router(
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
     @router.get("/sparql", name="sparql_get")
-    async def sparql_get(request: Request, query: str | None = None) -> Response:
-        """A query by GET (?query=...&format=json|xml|csv|tsv|turtle|ntriples|jsonld|rdfxml).
+    async def sparql_get(request: Request) -> Response:
+        """A query by GET (?query=...&format=json|xml|csv|tsv|turtle|ntriples|jsonld|rdfxml or a media type).
 
         Without parameters: the SPARQL 1.1 service description."""
-        if "update" in request.query_params:
+        params = request.query_params
+        if "update" in params:
             raise HTTPException(403, READ_ONLY)
-        if set(request.query_params) <= {"lang"}:  # lang: the pages' language switch
+        if set(params) <= {"lang"}:  # lang: the pages' language switch
             if wants_html(request, "text/turtle"):  # a browser: the query editor (editor.py)
                 response: Response = request.app.state.editor_page(request)
                 return response
             return await describe_service(request)
-        return await answer(request, deadline_of(request), query)
+        return await answer(request, deadline_of(request), one_query(params.getlist("query")), params.getlist)
 
     @router.post("/sparql")
     async def sparql_post(request: Request) -> Response:
         """A query by POST, form-encoded (query=...) or direct (Content-Type: application/sparql-query)."""
         deadline = deadline_of(request)
+        params = request.query_params
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
             raise HTTPException(403, READ_ONLY)
@@ -328,14 +327,18 @@ def sparql_router(
                 text = (await read_body(request, deadline)).decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise HTTPException(400, f"the query is not valid UTF-8 (byte {exc.start})") from None
-            return await answer(request, deadline, text)
+            return await answer(request, deadline, one_query([text], params.getlist("query")), params.getlist)
         if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise HTTPException(415, "send application/sparql-query or application/x-www-form-urlencoded")
         await read_body(request, deadline)
         form = await request.form()
         if "update" in form:
             raise HTTPException(403, READ_ONLY)
-        query = form.get("query")
-        return await answer(request, deadline, query if isinstance(query, str) else None)
+
+        def fields(name: str) -> list[str]:
+            return [*params.getlist(name), *(v for v in form.getlist(name) if isinstance(v, str))]
+
+        query = one_query([v for v in form.getlist("query") if isinstance(v, str)], params.getlist("query"))
+        return await answer(request, deadline, query, fields)
 
     return router
