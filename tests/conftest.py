@@ -20,6 +20,27 @@ from .live import LiveServers
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
 CONFORMANCE = pytest.StashKey[ConformanceReport]()
+# `make test` runs the tests on two workers (pytest-xdist, --dist loadgroup, in collection order):
+# every module that uses Virtuoso on one of them, as one group, so that Virtuoso is started and
+# loaded once; each other module whole on either; the largest units first (docs/benchmarks.md)
+SLOW_MODULES = ("test_shacl_engine", "test_browser", "test_shapes", "test_build", "test_owl")
+
+
+def _uses_virtuoso(item: pytest.Item) -> bool:
+    """Whether the test asks for the virtuoso fixture, or a fixture parametrized with "virtuoso" (test_api.client)."""
+    params = getattr(item, "callspec", None)
+    chosen = params.params.values() if params is not None else ()
+    return "virtuoso" in getattr(item, "fixturenames", ()) or "virtuoso" in chosen
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    with_virtuoso = {item.path.stem for item in items if _uses_virtuoso(item)}
+    for item in items:
+        module = item.path.stem
+        item.add_marker(pytest.mark.xdist_group("virtuoso" if module in with_virtuoso else module))
+    rank = {name: i for i, name in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: -1 if item.path.stem in with_virtuoso else rank.get(item.path.stem, len(rank)))
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +112,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "conformance(section, check, order=0): a row of docs/conformance.md")
     config.stash[CONFORMANCE] = ConformanceReport()
+    config.pluginmanager.register(ConformanceRows(config.stash[CONFORMANCE]))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -111,11 +133,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     params = getattr(item, "callspec", None)
     store = params.params.get("live_server", ANY_STORE) if params else ANY_STORE
     section, check = marker.args
-    item.config.stash[CONFORMANCE].record(section, check, marker.kwargs.get("order", 0), store, outcome, note)
+    row = (section, check, marker.kwargs.get("order", 0), store, outcome, note)
+    # on the report, which pytest-xdist carries from its workers to the process that writes the file
+    report.user_properties = [*report.user_properties, ("conformance", row)]
     return report
+
+
+class ConformanceRows:
+    """Records the rows the reports carry: in the process that writes the file (with pytest-xdist the
+    controller, which receives its workers' reports; without it, the one process)."""
+
+    def __init__(self, report: ConformanceReport) -> None:
+        self.report = report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for name, row in report.user_properties:
+            if name == "conformance":
+                self.report.record(*row)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     target = session.config.getoption("--conformance-report")
-    if target is not None:
+    if target is not None and not hasattr(session.config, "workerinput"):  # not in a pytest-xdist worker
         session.config.stash[CONFORMANCE].write(target)

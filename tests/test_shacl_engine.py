@@ -16,17 +16,22 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import processor
 
+from asmk_graph.check.dcat import PROFILES, conformance_dir, load_profile
 from asmk_graph.check.engine import Engine
 from asmk_graph.check.shacl import Report, ShapeResult, validate_graph, validate_with_pyshacl
 
-from .conftest import TEST_DATA
+from .conftest import ROOT, TEST_DATA
 
 CONTEXT = TEST_DATA / "context.ttl"
 FIXTURES = sorted((TEST_DATA / "invalid").glob("*.ttl")) + sorted((TEST_DATA / "valid").glob("*.ttl"))
+CONFORMANCE = conformance_dir(ROOT)
+needs_conformance = pytest.mark.skipif(
+    not CONFORMANCE.is_dir(), reason=f"{CONFORMANCE} is absent (a fresh clone has no ../shared/conformance)"
+)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -162,3 +167,56 @@ def test_unsupported_component_is_left_to_pyshacl() -> None:
     report = assert_same_report(data, Graph(), shapes)
     assert report.engines == "both"
     assert any("closed" in r.message for r in report.results)
+
+
+def test_iri_shapes_referenced_by_a_shape_left_to_pyshacl_are_validated() -> None:
+    """pySHACL's use_shapes drops IRI shapes that a listed shape refers to unless they are listed too."""
+    closed = """
+    ex:ClosedParts a sh:NodeShape ; sh:targetClass ex:Thing ; sh:closed true ;
+        sh:ignoredProperties ( ex:a ex:b ex:next ex:tag ex:size ex:colour ex:name
+                               <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) ;
+        sh:property ex:partsAreNamed .
+    ex:partsAreNamed sh:path ex:part ; sh:class ex:Part ; sh:severity sh:Warning .
+    """
+    shapes = Graph().parse(data=GENERIC_SHAPES + closed, format="turtle")
+    data = Graph().parse(data=GENERIC_DATA, format="turtle")
+    assert Engine(shapes).unsupported == [URIRef("https://example.org/ClosedParts")]
+    report = assert_same_report(data, Graph(), shapes)
+    assert report.engines == "both"
+    assert any(r.shape == "https://example.org/partsAreNamed" for r in report.results)
+
+
+def test_closed_false_is_no_constraint() -> None:
+    shapes = Graph().parse(data=GENERIC_SHAPES + "ex:Listed sh:closed false .", format="turtle")
+    assert Engine(shapes).unsupported == []
+    assert_same_report(Graph().parse(data=GENERIC_DATA, format="turtle"), Graph(), shapes)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Graph:
+    return Graph().parse(ROOT / "graph" / "catalog.ttl")
+
+
+@needs_conformance
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_same_report_as_pyshacl_on_the_official_dcat_profiles(catalogue: Graph, profile: str) -> None:
+    """GovData's DCAT-AP.de and SEMIC's DCAT-AP shapes on graph/catalog.ttl: warnings included
+    (DCAT-AP.de's sh:class dct:Location on dct:spatial once went missing on the way to pySHACL)."""
+    shapes, vocabularies = load_profile(CONFORMANCE, profile)
+    engine = Engine(shapes)
+    assert engine.declined is None and engine.unsupported == []
+    report = assert_same_report(catalogue, vocabularies, shapes)
+    assert report.count("Warning") >= 4
+
+
+@needs_conformance
+def test_same_report_as_pyshacl_on_dcat_shapes_left_partly_to_pyshacl(catalogue: Graph) -> None:
+    """The hybrid path on official shapes: closed catalogue shapes go to pySHACL with their IRI
+    property shapes; the rest stays with the engine."""
+    shapes, vocabularies = load_profile(CONFORMANCE, "dcat-ap.de-3.0")
+    closed = [s for s, _p, o in shapes.triples((None, SH.closed, None)) if "Catalog" in str(s)]
+    for shape in closed:
+        shapes.set((shape, SH.closed, Literal(True)))
+    assert closed and sorted(Engine(shapes).unsupported) == sorted(closed)
+    report = assert_same_report(catalogue, vocabularies, shapes)
+    assert report.engines == "both" and report.count("Violation") > 0

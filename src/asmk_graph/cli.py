@@ -183,6 +183,8 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
         public_url=args.public_url or f"http://{args.host}:{args.port}",
         limits=limits,
         start_workers=True,
+        api_cache=not args.no_api_cache,
+        api_cache_ttl=args.api_cache_ttl,
     )
     # h11, not httptools: httptools drops the body of a POST that offers an upgrade (Upgrade: h2c),
     # which curl --http2 and Java's HTTP client (Jena) send
@@ -376,6 +378,10 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--worker-memory", type=int, default=1024, help="MiB of memory per query worker (1024)")
     sv.add_argument("--max-body", type=int, default=1 << 20, help="bytes of request body (1 MiB)")
     sv.add_argument("--max-answer-bytes", type=int, default=16 << 20, help="bytes of one /sparql answer (16 MiB)")
+    sv.add_argument(
+        "--api-cache-ttl", type=float, default=5.0, help="seconds /api answers of a remote store are kept (5)"
+    )
+    sv.add_argument("--no-api-cache", action="store_true", help="compute every /api answer anew (for measurements)")
     store_options(sv)
     sv.set_defaults(func=cmd_serve)
 

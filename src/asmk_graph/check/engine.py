@@ -297,13 +297,16 @@ class Engine:
         shape = self.shape(node)
         if shape.deactivated:
             return True
-        if set(shape.params) & NOT_IMPLEMENTED or isinstance(shape.path, Literal):
+        unimplemented = set(shape.params) & NOT_IMPLEMENTED
+        if _open(shape):
+            unimplemented -= {SH.closed, SH.ignoredProperties}  # sh:closed false constrains nothing
+        if unimplemented or isinstance(shape.path, Literal):
             return False
         if (node, SH.targetNode, None) in self.sg and any(
             isinstance(n, BNode) for n in self.sg.objects(node, SH.targetNode)
         ):
             return False
-        if shape.path is None and {COMPONENTS[p] for p in shape.params} & PROPERTY_ONLY:
+        if shape.path is None and {COMPONENTS.get(p) for p in shape.params} & PROPERTY_ONLY:
             return False
         if any(len(shape.params.get(p, [])) > 1 for p in (SH.datatype, SH.nodeKind, SH.languageIn, SH["in"])):
             return False
@@ -315,6 +318,22 @@ class Engine:
         nested = [n for p in SHAPE_VALUED for n in shape.params.get(p, [])]
         nested += [m for p in SHAPE_LISTS for lst in shape.params.get(p, []) for m in self.sg.items(lst)]
         return all(self._supported(n, seen) for n in nested)
+
+    def for_pyshacl(self) -> list[URIRef]:
+        """The shapes to name in pySHACL's use_shapes for the unsupported ones: those and every IRI
+        shape they refer to. pySHACL filters out any IRI shape referenced (by sh:property, sh:node,
+        ...) but not listed, so its results would silently go missing."""
+        listed: dict[Node, None] = {}
+        stack = list(self.unsupported)
+        while stack:
+            node = stack.pop()
+            if node in listed:
+                continue
+            listed[node] = None
+            params = self.shape(node).params
+            stack += [n for p in SHAPE_VALUED for n in params.get(p, [])]
+            stack += [m for p in SHAPE_LISTS for lst in params.get(p, []) for m in self.sg.items(lst)]
+        return [n for n in listed if isinstance(n, URIRef)]
 
     def _sparql(self, shape: Shape, constraint: Node) -> prebind.Constraint | None:
         selects = list(self.sg.objects(constraint, SH.select))
@@ -628,6 +647,12 @@ def _violations(rows: list[dict[str, Node]]) -> list[tuple[Any, Any, Any, dict[s
         if (p is not None or v is not None or t is not None) and (t, p, v, others) not in found:
             found.append((t, p, v, others))
     return found
+
+
+def _open(shape: Shape) -> bool:
+    """sh:closed false (SHACL 4.8.1 constrains only when $closed is true; pySHACL agrees)."""
+    closed = shape.params.get(SH.closed, [])
+    return len(closed) == 1 and isinstance(closed[0], Literal) and closed[0].value is False
 
 
 def _true(node: Node | None) -> bool:

@@ -116,7 +116,7 @@ def validate_graph(data: Graph, ontology: Graph, shapes: Graph) -> Report:
         return _report(results, "oxigraph")
     if any(isinstance(n, BNode) for n in engine.unsupported):  # pySHACL selects shapes by IRI only
         return validate_with_pyshacl(data, ontology, shapes)
-    rest = validate_with_pyshacl(data, ontology, shapes, use_shapes=[str(n) for n in engine.unsupported])
+    rest = validate_with_pyshacl(data, ontology, shapes, use_shapes=[str(n) for n in engine.for_pyshacl()])
     return _report(results + list(rest.results), "both")
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -31,12 +32,12 @@ import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from .queueing import Deadline, Handout, QueueFull
 from .stores import QueryError, QueryTimeout, StoreError
+from .worker import CHUNK, frame
 
 MAX_HEADER = 1 << 16
 REAP_EVERY = 0.5
@@ -63,12 +64,18 @@ class WorkerLimits:
 
 
 class _Worker:
-    """The server's side of one worker process (blocking calls: run them in a thread)."""
+    """The server's side of one worker process.
 
-    def __init__(self, process: subprocess.Popen[bytes], conn: Connection) -> None:
-        self.process, self.conn = process, conn
+    Started (blocking) from the spawner thread; then read and written from the event loop without
+    a thread: the socket is non-blocking and its frames are those of multiprocessing.Connection,
+    which the worker uses (worker.frame: a 4-byte big-endian length, then the bytes).
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], sock: socket.socket) -> None:
+        self.process, self.sock = process, sock
         self.info: dict[str, Any] = {}
         self.retired = False
+        self._received = bytearray()
 
     @classmethod
     def start(cls, files: list[Path], limits: WorkerLimits) -> _Worker:
@@ -81,13 +88,19 @@ class _Worker:
             env=env,
         )
         theirs.close()
-        worker = cls(process, Connection(ours.detach()))
+        worker = cls(process, ours)
         try:
-            worker.conn.send_bytes(json.dumps({"files": [str(f) for f in files], "memory": limits.memory}).encode())
-            if not worker.conn.poll(limits.start_timeout):
-                raise RuntimeError(f"did not start within {limits.start_timeout:g} s")
-            worker.info = json.loads(worker.conn.recv_bytes(MAX_HEADER))
-        except (OSError, EOFError, ValueError, RuntimeError) as exc:
+            ours.settimeout(limits.start_timeout)
+            ours.sendall(frame(json.dumps({"files": [str(f) for f in files], "memory": limits.memory}).encode()))
+            (size,) = struct.unpack("!i", _recv_exactly(ours, 4))
+            if not 0 <= size <= MAX_HEADER:
+                raise ValueError(f"a start message of {size} bytes")
+            worker.info = json.loads(_recv_exactly(ours, size))
+            ours.setblocking(False)
+        except TimeoutError as exc:
+            worker.kill()
+            raise RuntimeError(f"a query worker did not start within {limits.start_timeout:g} s") from exc
+        except (OSError, EOFError, ValueError) as exc:
             worker.kill()
             raise RuntimeError(f"a query worker failed to start: {exc}; {worker.ended()}") from exc
         if worker.info.get("status") != "ready":
@@ -95,32 +108,46 @@ class _Worker:
             raise RuntimeError(f"a query worker failed to start: {worker.info.get('message')}")
         return worker
 
-    def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """The worker's header for request; TimeoutError, or WorkerDied if it ended or garbled its reply."""
+    async def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The worker's header for request; WorkerDied if it ended or garbled its reply (bound it in time)."""
+        loop = asyncio.get_running_loop()
         try:
-            self.conn.send_bytes(json.dumps(request).encode())
-            answered = self.conn.poll(timeout)
-            header = json.loads(self.conn.recv_bytes(MAX_HEADER)) if answered else None
-        except (EOFError, OSError, ValueError) as exc:
+            await loop.sock_sendall(self.sock, frame(json.dumps(request).encode()))
+            header = json.loads(await self._frame(loop, MAX_HEADER))
+        except (OSError, ValueError) as exc:
             raise WorkerDied(str(exc)) from exc
-        if header is None:
-            raise TimeoutError
         if not isinstance(header, dict):
             raise WorkerDied("the worker sent a malformed header")
         return header
 
-    def chunk(self, timeout: float) -> bytes:
+    async def chunk(self) -> bytes:
         try:
-            data = self.conn.recv_bytes() if self.conn.poll(timeout) else None
-        except (EOFError, OSError) as exc:
+            return await self._frame(asyncio.get_running_loop())
+        except OSError as exc:
             raise WorkerDied(str(exc)) from exc
-        if data is None:
-            raise TimeoutError
-        return data
+
+    async def _frame(self, loop: asyncio.AbstractEventLoop, limit: int | None = None) -> bytes:
+        (size,) = struct.unpack("!i", await self._exactly(loop, 4))
+        if size == -1:
+            (size,) = struct.unpack("!Q", await self._exactly(loop, 8))
+        if size < 0 or (limit is not None and size > limit):
+            raise WorkerDied(f"the worker announced a message of {size} bytes")
+        return await self._exactly(loop, size)
+
+    async def _exactly(self, loop: asyncio.AbstractEventLoop, size: int) -> bytes:
+        while len(self._received) < size:
+            data = await loop.sock_recv(self.sock, max(size - len(self._received), 1 << 16))
+            if not data:
+                raise WorkerDied("the worker closed its connection")
+            self._received += data
+        taken = bytes(self._received[:size])
+        del self._received[:size]
+        return taken
 
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()  # reaped: no zombie
+        self.sock.close()
 
     def ended(self) -> str:
         """How the process ended, for messages; waits briefly for a dying process."""
@@ -133,13 +160,39 @@ class _Worker:
         return f"it exited with code {code}"
 
 
+def _recv_exactly(sock: socket.socket, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        part = sock.recv(size - len(data))
+        if not part:
+            raise EOFError("the worker closed its connection")
+        data += part
+    return bytes(data)
+
+
+# an answer up to this size is read whole before the response starts (most are a few kB):
+# no streaming machinery for it, and its worker is free again at once
+WHOLE = 1 << 20
+
+
 @dataclass
 class Reply:
-    """A 200 answer written by a worker: its media type, byte length and the bytes, in chunks."""
+    """A 200 answer written by a worker: its media type, byte length and the bytes, in chunks;
+    `whole`: all of them, when they were read before answering."""
 
     media: str
     length: int
     chunks: AsyncIterator[bytes]
+    whole: bytes | None = None
+
+
+def _chunks(length: int) -> int:
+    """How many messages the worker sends for an answer of length bytes (worker.CHUNK each)."""
+    return -(-length // CHUNK)
+
+
+async def _once(body: bytes) -> AsyncIterator[bytes]:
+    yield body
 
 
 class WorkerPool:
@@ -154,7 +207,7 @@ class WorkerPool:
         self.isolation: str | None = None
         self.closed = False
         self._spawner = ThreadPoolExecutor(1, thread_name_prefix="asmk-worker-spawner")
-        self._io = ThreadPoolExecutor(size + 1, thread_name_prefix="asmk-worker-io")
+        self._io = ThreadPoolExecutor(1, thread_name_prefix="asmk-worker-ended")  # how a failed worker ended
         for _ in range(size):
             self._start_later()
         threading.Thread(target=self._reap, name="asmk-worker-reaper", daemon=True).start()
@@ -239,23 +292,20 @@ class WorkerPool:
             self._busy[worker] = deadline.at
         return worker
 
-    async def _in_thread(self, worker: _Worker, call: Any, *args: Any) -> Any:
-        """Run a blocking call on the worker's connection; if the awaiting request is cancelled, kill it."""
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._io, call, *args)
-        except asyncio.CancelledError:
-            self._retire(worker)  # unblocks the thread, which sees the connection close
-            raise
+    def _discard(self, worker: _Worker) -> None:
+        """Retire a worker whose connection nothing awaits any more, and close that connection."""
+        self._retire(worker)
+        worker.sock.close()
 
     async def _failed(self, worker: _Worker, deadline: Deadline, exc: BaseException) -> StoreError:
         if isinstance(exc, TimeoutError):
-            self._retire(worker)
+            self._discard(worker)
             return QueryTimeout(
                 f"the query did not finish within the {deadline.limit:g} s time limit (counted from the request's "
                 "arrival) and was stopped"
             )
         how = await asyncio.get_running_loop().run_in_executor(self._io, worker.ended)
-        self._retire(worker)
+        self._discard(worker)
         hint = (
             f" (most likely it needed more than the {self.limits.memory >> 20} MiB a query worker may use)"
             if "SIGABRT" in how
@@ -264,15 +314,27 @@ class WorkerPool:
         return WorkerError(503, f"the query worker stopped while running this query: {how}{hint}; it was replaced")
 
     async def run(self, request: dict[str, Any], deadline: Deadline) -> Reply:
-        """Answer request ({query, form, media, max_rows, max_bytes, prefixes}) by the deadline."""
+        """Answer request ({query, form, media, max_rows, max_bytes, prefixes}) by the deadline.
+
+        On the event loop, without a thread; if the awaiting request is cancelled (the client left),
+        its worker is killed."""
         worker = await self._acquire(deadline)
         try:
-            header = await self._in_thread(worker, worker.ask, request, deadline.remaining())
+            async with asyncio.timeout(deadline.remaining()):
+                header = await worker.ask(request)
+                status, message = header.get("status"), str(header.get("message"))
+                if status == 200 and int(header["length"]) <= WHOLE:
+                    body = b"".join([await worker.chunk() for _ in range(_chunks(int(header["length"])))])
         except (TimeoutError, WorkerDied) as exc:
             raise await self._failed(worker, deadline, exc) from None
-        status, message = header.get("status"), str(header.get("message"))
+        except asyncio.CancelledError:
+            self._discard(worker)
+            raise
         if status == 200:
             length = int(header["length"])
+            if length <= WHOLE:
+                self._release(worker)
+                return Reply(str(header["media"]), length, _once(body), body)
             return Reply(str(header["media"]), length, self._stream(worker, length, deadline))
         if status == 400:
             self._release(worker)
@@ -280,14 +342,15 @@ class WorkerPool:
         if status == 406:  # the answer cannot be written in the media type asked for; the worker is fine
             self._release(worker)
             raise WorkerError(406, message)
-        self._retire(worker)  # it ends itself after a memory error or an engine panic
+        self._discard(worker)  # it ends itself after a memory error or an engine panic
         raise WorkerError(int(status or 500), f"{message}; the query worker was replaced")
 
     async def _stream(self, worker: _Worker, length: int, deadline: Deadline) -> AsyncIterator[bytes]:
         received, finished = 0, False
         try:
             while received < length:
-                chunk = await self._in_thread(worker, worker.chunk, deadline.remaining())
+                async with asyncio.timeout(deadline.remaining()):
+                    chunk = await worker.chunk()
                 received += len(chunk)
                 yield chunk
             finished = True
@@ -297,7 +360,7 @@ class WorkerPool:
             if finished:
                 self._release(worker)
             else:
-                self._retire(worker)
+                self._discard(worker)
 
     # --- state ----------------------------------------------------------------------------------
 

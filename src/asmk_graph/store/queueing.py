@@ -82,7 +82,7 @@ class Handout(Generic[T]):
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._items:
-                return self._items.popleft()
+                return self._items.pop()  # the most recently returned: a worker still hot in the caches
             if len(self._waiters) >= self.max_waiting:
                 raise QueueFull()
             future: asyncio.Future[T] = loop.create_future()

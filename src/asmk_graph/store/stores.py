@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -33,7 +34,19 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..paths import ProjectPaths
-from .results import LANG_STRING, RDF_FORMATS, Answer, AnswerTooLarge, Row, Term, TooManyRows, answer_from_json, capped
+from .results import (
+    INTEGER_TYPES,
+    LANG_STRING,
+    RDF_FORMATS,
+    XSD,
+    Answer,
+    AnswerTooLarge,
+    Row,
+    Term,
+    TooManyRows,
+    answer_from_json,
+    capped,
+)
 
 
 class StoreError(Exception):
@@ -115,6 +128,22 @@ def _term(term: Any) -> Term | None:
     return Term("literal", term.value, LANG_STRING if language else term.datatype.value, language)
 
 
+_XSD_BOOLEAN = XSD + "boolean"
+
+
+def _python(term: Any) -> Any:
+    """Term(...).python() of an Oxigraph term, without building the Term (the API's own queries)."""
+    if term is None:
+        return None
+    if type(term) is ox.Literal and term.language is None:
+        datatype = term.datatype.value
+        if datatype in INTEGER_TYPES:
+            return int(term.value)
+        if datatype == _XSD_BOOLEAN:
+            return term.value in ("true", "1")
+    return term.value
+
+
 def run_oxigraph(store: ox.Store, query: str, max_rows: int | None) -> tuple[str, Any]:
     """The answer as plain picklable data: ('select', (vars, rows)) | ('ask', bool) | ('graph', nt bytes)."""
     try:
@@ -141,9 +170,15 @@ def answer_from_plain(kind: str, payload: Any) -> Answer:
     return Answer("select", variables, rows)
 
 
+# queries the embedded store evaluates at once (the API's own; user queries run in the worker pool):
+# the work holds the GIL, so more threads only take it from the event loop and from each other
+EVALUATING = 2
+
+
 class OxigraphStore(Store):
     def __init__(self, files: list[Path]) -> None:
         self.files = files
+        self._evaluating = threading.BoundedSemaphore(EVALUATING)
         self.store = ox.Store()
         for path in files:
             self.store.bulk_load(path=str(path), format=RDF_FORMATS[path.suffix])
@@ -166,7 +201,26 @@ class OxigraphStore(Store):
         self, query: str, max_rows: int | None = None, timeout: float | None = None, max_bytes: int | None = None
     ) -> Answer:
         """In-process, so timeout cannot be enforced here: user queries go through pool.WorkerPool."""
-        return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
+        with self._evaluating:
+            return answer_from_plain(*run_oxigraph(self.store, query, max_rows))
+
+    def select(self, query: str) -> list[dict[str, Any]]:
+        """Records straight from Oxigraph's solutions: the API's own queries, several times faster
+        than building an Answer's Terms first (the same values: tests/test_answer_cache.py)."""
+        try:
+            with self._evaluating:
+                return self._records(query)
+        except QueryError:
+            raise
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise QueryError(f"query error: {exc}") from exc
+
+    def _records(self, query: str) -> list[dict[str, Any]]:
+        result = self.store.query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [dict(zip(names, map(_python, solution), strict=True)) for solution in result]
 
 
 # --- remote --------------------------------------------------------------------------------

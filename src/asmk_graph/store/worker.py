@@ -1,8 +1,8 @@
 """A query worker process: runs user SPARQL on its own Oxigraph store and writes the answer itself.
 
 Started by store/pool.py as `python -m asmk_graph.store.worker FD PARENT_PID`, talking over the
-socket FD in framed messages: small JSON headers (never pickle: this process runs hostile input)
-and raw answer bytes. Before it reads any query it puts itself in a sandbox (sandbox.py): no
+socket FD in framed messages (frame() below): small JSON headers (never pickle: this process runs
+hostile input) and raw answer bytes. Before it reads any query it puts itself in a sandbox (sandbox.py): no
 network, a memory cap, a lower priority, death with its parent.
 
 The answer is written here with Oxigraph's own writers (results.py), capped in rows (triples
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import struct
 import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -64,7 +65,7 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     if isinstance(result, ox.QueryBoolean):
         kind, body = "ask", write_boolean(bool(result), media)
     elif isinstance(result, ox.QueryTriples):
-        kind, body = "graph", write_graph(result, media, max_rows, max_bytes, request["prefixes"])
+        kind, body = "graph", write_graph(result, media, max_rows, max_bytes, request.get("prefixes", {}))
     else:
         kind, body = "select", write_solutions(result, media, max_rows, max_bytes)
     if media in XML_MEDIA:
@@ -85,15 +86,34 @@ def refusal(exc: BaseException) -> tuple[dict[str, Any], bool]:
     return {"status": 500, "message": f"the query engine failed: {type(exc).__name__}: {exc}"[:1000]}, True
 
 
-def send(conn: Connection, header: dict[str, Any], body: bytes = b"") -> None:
-    conn.send_bytes(json.dumps(header).encode())
+def frame(payload: bytes | memoryview) -> bytes:
+    """One message as multiprocessing.Connection frames it: a 4-byte big-endian length, the bytes."""
+    return struct.pack("!i", len(payload)) + payload
+
+
+def read_frame(reader: BinaryIO) -> bytes:
+    """The next message; EOFError when the other side has closed the connection."""
+    head = reader.read(4)
+    if len(head) < 4:
+        raise EOFError
+    (size,) = struct.unpack("!i", head)
+    payload = reader.read(size)
+    if len(payload) < size:
+        raise EOFError
+    return payload
+
+
+def send(conn: socket.socket, header: dict[str, Any], body: bytes = b"") -> None:
+    """The header and the body in CHUNK-sized messages, in one write (most answers are small)."""
     view = memoryview(body)
-    for start in range(0, len(body), CHUNK):
-        conn.send_bytes(view[start : start + CHUNK])
+    frames = [frame(json.dumps(header).encode())]
+    frames += [frame(view[start : start + CHUNK]) for start in range(0, len(body), CHUNK)]
+    conn.sendall(b"".join(frames))
 
 
-def serve(conn: Connection) -> None:
-    config = json.loads(conn.recv_bytes())
+def serve(conn: socket.socket) -> None:
+    reader = conn.makefile("rb")
+    config = json.loads(read_frame(reader))
     step = "taking the network away"
     try:
         isolation = isolate_network()
@@ -109,7 +129,7 @@ def serve(conn: Connection) -> None:
     send(conn, {"status": "ready", "isolation": isolation, "triples": len(store)})
     while True:
         try:
-            request = json.loads(conn.recv_bytes())
+            request = json.loads(read_frame(reader))
         except EOFError:  # the server closed the connection
             return
         try:
@@ -126,7 +146,7 @@ def serve(conn: Connection) -> None:
 def main() -> None:
     fd, parent = int(sys.argv[1]), int(sys.argv[2])
     die_with_parent(parent)
-    conn = Connection(fd)
+    conn = socket.socket(fileno=fd)
     try:
         serve(conn)
     except (EOFError, BrokenPipeError, ConnectionResetError):

@@ -27,6 +27,7 @@ from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
 from ..store.load import payload
 from ..store.stores import OxigraphStore, RemoteStore, Store
+from .answer_cache import AnswerCache
 from .catalog import catalog_router
 from .editor import editor_page
 from .errors import add_error_handlers
@@ -62,6 +63,8 @@ def create_app(
     public_url: str = DEFAULT_PUBLIC_URL,
     limits: Limits | None = None,
     start_workers: bool = False,
+    api_cache: bool = True,
+    api_cache_ttl: float = 5.0,
 ) -> FastAPI:
     """store: None for the embedded Oxigraph store loaded from graph/, else e.g. a store.RemoteStore.
 
@@ -69,6 +72,8 @@ def create_app(
     processes on the embedded store, concurrent queries on a remote one); limits bound the rest.
     public_url: where clients reach this service; links are built from it, never from the Host header.
     start_workers: start the query workers with the application instead of on the first query.
+    api_cache: keep /api answers (answer_cache.py): on the embedded store while the process runs, on a
+    remote store api_cache_ttl seconds (the most an answer may lag behind a reload of the endpoint).
     """
     limits = limits or Limits()
     public_url = public_url.rstrip("/")
@@ -104,6 +109,8 @@ def create_app(
     guard(app, limits.max_body, public_url)
     app.state.store, app.state.runner = store, runner
     add_error_handlers(app, base)
+    if api_cache:
+        app.add_middleware(AnswerCache, ttl=None if isinstance(store, OxigraphStore) else api_cache_ttl)
     add_http_semantics(app, last_modified=served_files_changed(paths))
     search = Search(store, queries["pages/search-documents"], base)
     pages = Pages(store, queries, paths, base, search)

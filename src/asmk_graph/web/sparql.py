@@ -100,7 +100,12 @@ class EmbeddedRunner:
         return self.pool
 
     async def run(self, request: UserQuery, deadline: Deadline) -> Reply:
-        return await self.start().run({**asdict(request), "prefixes": PREFIX_IRIS, "union": DEFAULT_GRAPH}, deadline)
+        message = {**vars(request), "union": DEFAULT_GRAPH}  # asdict would copy every field deeply
+        if request.dataset is not None:
+            message["dataset"] = asdict(request.dataset)
+        if request.form == "graph":  # only Turtle and RDF/XML answers use the prefixes
+            message["prefixes"] = PREFIX_IRIS
+        return await self.start().run(message, deadline)
 
     def health(self) -> dict[str, Any]:
         if self.pool is None:
@@ -143,7 +148,7 @@ class RemoteRunner:
                 body = await asyncio.shield(future)
         except TimeoutError:
             raise EndpointTimeout(self._late(deadline)) from None
-        return Reply(request.media, len(body), _once(body))
+        return Reply(request.media, len(body), _once(body), body)
 
     def _late(self, deadline: Deadline) -> str:
         return (
@@ -269,6 +274,8 @@ def sparql_router(
         except WorkerError as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
             raise HTTPException(exc.status, str(exc), headers=headers) from None
+        if reply.whole is not None:  # read before answering: no streaming machinery
+            return Response(reply.whole, media_type=reply.media, headers={"Vary": "Accept"})
         headers = {"Vary": "Accept", "Content-Length": str(reply.length)}
         return StreamingResponse(reply.chunks, media_type=reply.media, headers=headers)
 
