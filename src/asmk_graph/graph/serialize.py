@@ -28,6 +28,16 @@ from .graphs import GraphSet
 
 DUMP_NAMES = ("asmk.ttl", "asmk.nt", "asmk.nt.gz", "asmk.jsonld", "asmk.trig", "asmk.nq")
 CHECKSUMS = "SHA256SUMS"
+# the media type of each file in graph/, by how its name ends (served under /dumps)
+DUMP_MEDIA = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".gz": "application/gzip",
+    ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".nq": "application/n-quads",
+    CHECKSUMS: "text/plain",
+}
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 

@@ -21,7 +21,7 @@ from rdflib import OWL, Graph, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..graph.serialize import CHECKSUMS, read_checksums
+from ..graph.serialize import CHECKSUMS, DUMP_MEDIA, read_checksums
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from ..paths import ProjectPaths
 from ..queries import NamedQuery, load_queries
@@ -42,14 +42,6 @@ from .search import Search
 from .sparql import EmbeddedRunner, RemoteRunner, Runner, sparql_router
 from .static import add_static, assets_installed
 
-DUMP_MEDIA = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".gz": "application/gzip",
-    ".jsonld": "application/ld+json",
-    ".trig": "application/trig",
-    ".nq": "application/n-quads",
-}
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic.json_schema import models_json_schema
 
-from ..graph.serialize import CHECKSUMS
+from ..graph.serialize import DUMP_MEDIA
 from .api_models import API_MODELS
 from .errors import PROBLEM_MEDIA
 from .matching import TYPES
@@ -25,15 +25,6 @@ from .rest import OUTCOMES, STATE_CODE
 RDF_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 TEXT = {"type": "string"}
 JSON_LD_DOCUMENT = {"type": ["object", "array"]}
-DUMP_MEDIA = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".gz": "application/gzip",
-    ".jsonld": "application/ld+json",
-    ".trig": "application/trig",
-    ".nq": "application/n-quads",
-    CHECKSUMS: "text/plain",
-}
 PROBLEMS = {
     "400": "Bad request: a parameter is invalid (named in the detail)",
     "404": "No such resource",
