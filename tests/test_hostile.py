@@ -39,12 +39,11 @@ from .test_pool import Listener
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 2.0  # the server's --query-timeout: keeps the scenario short
 ATTACK_SECONDS = 6.0  # how long the normal traffic runs: about as long as the attack
-# p95 of normal requests during the attack. Virtuoso answers the REST queries in the same process
-# that runs the hostile ones, and one runaway query held its other queries up to 1.2 s (measured,
-# docs/reliability.md): the API bounds how many user queries reach it and for how long, not how
-# Virtuoso shares its time. There the bound is that normal requests are still answered within
-# the time limit; the 100 ms of issue 9 holds on the embedded store.
-P95 = {"oxigraph": 0.100, "virtuoso": TIMEOUT}
+# p95 of normal requests during the attack, on both stores. On Virtuoso, which runs the hostile
+# queries in the same process as the REST ones, this holds because normal requests do not wait for
+# it: /api and /id answers are kept and refreshed in the background (web/answer_cache.py), /health
+# counts the store at most once a second (web/health.py).
+P95 = 0.100
 PUBLIC_URL = "https://asmk.example.org"
 SECRET = "s3cret-Pa55word"
 NORMAL = ["/api/states", "/api/conferences/97", "/api/resolutions?state=DE-NW&limit=5", "/id/conference/97", "/health"]
@@ -252,7 +251,7 @@ def test_hostile_corpus_against_a_live_server(store: str, request: pytest.Fixtur
             assert not wrong, wrong
             assert not failures, failures[:5]
             p95 = statistics.quantiles(latencies, n=20)[-1]
-            assert p95 <= P95[store], f"normal requests: p95 {p95 * 1000:.0f} ms over {len(latencies)} requests"
+            assert p95 <= P95, f"normal requests: p95 {p95 * 1000:.0f} ms over {len(latencies)} requests"
             assert listener.accepted == []
 
             time.sleep(TIMEOUT + 1.5)  # abandoned queries end, replacements start

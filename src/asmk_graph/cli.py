@@ -379,9 +379,12 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--max-body", type=int, default=1 << 20, help="bytes of request body (1 MiB)")
     sv.add_argument("--max-answer-bytes", type=int, default=16 << 20, help="bytes of one /sparql answer (16 MiB)")
     sv.add_argument(
-        "--api-cache-ttl", type=float, default=5.0, help="seconds /api answers of a remote store are kept (5)"
+        "--api-cache-ttl",
+        type=float,
+        default=5.0,
+        help="seconds /api and /id answers of a remote store are fresh (5), then sent as long again while renewed",
     )
-    sv.add_argument("--no-api-cache", action="store_true", help="compute every /api answer anew (for measurements)")
+    sv.add_argument("--no-api-cache", action="store_true", help="compute every /api and /id answer anew")
     store_options(sv)
     sv.set_defaults(func=cmd_serve)
 

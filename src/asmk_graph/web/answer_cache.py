@@ -7,8 +7,12 @@ queue behind each other. This layer keeps them, in front of the routes:
 
 - **When an answer is stale.** The embedded store is loaded once and never changes while the process
   runs: its answers never go stale and stay until evicted. A remote store can be reloaded behind the
-  API (asmk-graph load): its answers are kept `ttl` seconds, so an answer is at most `ttl` seconds
-  older than the store (plus the time the request took).
+  API (asmk-graph load): its answers are fresh `ttl` seconds. For `ttl` seconds more a stale answer is
+  still sent while one computation in the background replaces it (RFC 5861's stale-while-revalidate):
+  so a request waits for the remote store only on a first request or after 2 x `ttl` seconds without
+  one, never because the store is busy with other queries; an answer lags behind a reload of the
+  store by at most 2 x `ttl` seconds plus the time of one computation. A background computation that
+  does not answer 200 drops the stale answer: the next request computes it and sees the error.
 - **One computation per request at a time.** Requests that miss while the same answer is being
   computed wait for it instead of computing it again (no stampede when a popular answer expires).
 - **Validators.** Every answer gets a strong ETag (a digest of its bytes); `If-None-Match` with it
@@ -16,9 +20,10 @@ queue behind each other. This layer keeps them, in front of the routes:
 - **Bounded.** At most `max_entries` answers and `max_bytes` bytes, least recently used evicted; an
   answer larger than `max_entry` bytes is not kept. Only 200 answers are kept; errors never.
 
-Only GET of the resources under /api/ (not the JSON-LD contexts, which are static) pass through it.
-The key holds everything the answer depends on: the path, the raw query string and the Accept
-header (JSON or JSON-LD); links are built from the configured public URL, never from the request.
+Only GET of the resources under /api/ (not the JSON-LD contexts, which are static) and of the Linked
+Data resources under /id/ pass through it. The key holds everything the answer depends on: the path,
+the raw query string and the Accept header (the representation); links are built from the configured
+public URL, never from the request.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Key = tuple[str, bytes, bytes]
-CACHED_PREFIX = "/api/"
+CACHED_PREFIXES = ("/api/", "/id/")
 NOT_CACHED = ("/api/contexts/",)
 
 
@@ -41,7 +46,8 @@ class Entry:
     headers: list[tuple[bytes, bytes]]  # the answer's own headers, ETag included
     body: bytes
     etag: bytes
-    expires: float  # time.monotonic(); inf for the embedded store
+    fresh_until: float  # time.monotonic(); inf for the embedded store
+    expires: float  # sent stale (and computed again in the background) until then
 
 
 class AnswerCache:
@@ -61,20 +67,21 @@ class AnswerCache:
         self.size = 0
         self.hits = self.misses = 0
         self._computing: dict[Key, tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = {}
+        self._refreshing: dict[Key, asyncio.Task[None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if (
             scope["type"] != "http"
             or scope["method"] != "GET"
-            or not path.startswith(CACHED_PREFIX)
+            or not path.startswith(CACHED_PREFIXES)
             or path.startswith(NOT_CACHED)
         ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
         key = (path, scope.get("query_string", b""), headers.get(b"accept", b""))
-        entry = self._fresh(key) or await self._computed_meanwhile(key)
+        entry = self._usable(key, scope) or await self._computed_meanwhile(key)
         if entry is not None:
             self.hits += 1
             await self._answer(entry, headers.get(b"if-none-match"), send)
@@ -89,6 +96,13 @@ class AnswerCache:
             del self._computing[key]
             done.set_result(None)
 
+    def _usable(self, key: Key, scope: Scope) -> Entry | None:
+        """The kept answer if it may be sent; a stale one starts its computation in the background."""
+        entry = self._fresh(key)
+        if entry is not None and entry.fresh_until <= time.monotonic() and key not in self._refreshing:
+            self._refreshing[key] = asyncio.get_running_loop().create_task(self._refresh(key, dict(scope)))
+        return entry
+
     def _fresh(self, key: Key) -> Entry | None:
         entry = self.entries.get(key)
         if entry is None:
@@ -98,6 +112,46 @@ class AnswerCache:
             return None
         self.entries.move_to_end(key)
         return entry
+
+    async def _refresh(self, key: Key, scope: Scope) -> None:
+        """Compute a stale answer again, with no client waiting: keep it if 200, else drop the old one."""
+        fresh_until, expires = self._lifetime()
+        start: Message | None = None
+        chunks: list[bytes] = []
+        requested = False
+
+        async def receive() -> Message:
+            nonlocal requested
+            if requested:
+                return {"type": "http.disconnect"}
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, receive, capture)
+        except Exception:  # the route failed: as a non-200 answer
+            start = None
+        finally:
+            del self._refreshing[key]
+        body = b"".join(chunks)
+        if start is not None and start["status"] == 200 and len(body) <= self.max_entry:
+            self._keep(key, start, body, fresh_until, expires)
+        else:
+            self._drop(key)
+
+    def _lifetime(self) -> tuple[float, float]:
+        """(fresh until, sent stale until) of an answer computed from now."""
+        if self.ttl is None:
+            return float("inf"), float("inf")
+        now = time.monotonic()
+        return now + self.ttl, now + 2 * self.ttl
 
     async def _computed_meanwhile(self, key: Key) -> Entry | None:
         """The answer of a computation of the same key under way on this loop, once it is done."""
@@ -109,7 +163,7 @@ class AnswerCache:
 
     async def _compute(self, key: Key, scope: Scope, receive: Receive, send: Send, if_none_match: bytes | None) -> None:
         """Run the route; keep a 200 answer (whole: the /api routes answer in one piece) and send it."""
-        expires = time.monotonic() + self.ttl if self.ttl is not None else float("inf")
+        fresh_until, expires = self._lifetime()
         start: Message | None = None
         chunks: list[bytes] = []
         passing = False  # not kept: the messages go straight on
@@ -130,17 +184,17 @@ class AnswerCache:
                     await send(start)
                     await send({**message, "body": b"".join(chunks)})
                 elif not message.get("more_body", False):
-                    entry = self._keep(key, start, b"".join(chunks), expires)
+                    entry = self._keep(key, start, b"".join(chunks), fresh_until, expires)
                     await self._answer(entry, if_none_match, send)
             else:
                 await send(message)
 
         await self.app(scope, receive, capture)
 
-    def _keep(self, key: Key, start: Message, body: bytes, expires: float) -> Entry:
+    def _keep(self, key: Key, start: Message, body: bytes, fresh_until: float, expires: float) -> Entry:
         etag = b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
         headers = [(n, v) for n, v in start.get("headers", []) if n.lower() != b"etag"] + [(b"etag", etag)]
-        entry = Entry(headers, body, etag, expires)
+        entry = Entry(headers, body, etag, fresh_until, expires)
         self._drop(key)
         self.entries[key] = entry
         self.size += len(body)

@@ -18,7 +18,6 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from rdflib import OWL, Graph, URIRef
-from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..graph.serialize import CHECKSUMS, DUMP_MEDIA, read_checksums
@@ -31,6 +30,7 @@ from .answer_cache import AnswerCache
 from .catalog import catalog_router
 from .editor import editor_page
 from .errors import add_error_handlers
+from .health import StoreCount
 from .http_semantics import add_http_semantics, not_modified
 from .limits import Limits, guard
 from .linked_data import OFFERED, alternate_links, negotiate, render, split_suffix
@@ -118,17 +118,20 @@ def create_app(
     add_static(app, paths)
     document_api(app, list(CONTEXTS), dump_names)
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
+    store_count = StoreCount(lambda: int(store.select(queries["api/count"].text)[0]["triples"]))
 
     @app.get("/health", tags=["service"])
     async def health() -> JSONResponse:
         """Whether the store answers (503/504 with the reason when not), whether its default graph holds
         exactly the triples of the dumps, graph/asmk.nt, the union of all graphs ("mismatch": reload it
         with asmk-graph load), and the state of the /sparql query workers ("degraded" when they cannot
-        be started). 503 unless "ok"."""
-        rows = await run_in_threadpool(store.select, queries["api/count"].text)
-        triples, queries_state = rows[0]["triples"], runner.health()
+        be started). 503 unless "ok". The store is counted at most once a second (web/health.py):
+        checkedSecondsAgo says how old the count is."""
+        triples, age = await store_count.triples()
+        queries_state = runner.health()
         status = "mismatch" if triples != dump_triples else "degraded" if queries_state["degraded"] else "ok"
         body = {"status": status, "store": store.description, "triples": triples, "dumpTriples": dump_triples}
+        body["checkedSecondsAgo"] = round(age, 3)
         return JSONResponse({**body, "queries": queries_state}, status_code=200 if status == "ok" else 503)
 
     return app
