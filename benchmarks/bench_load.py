@@ -44,23 +44,13 @@ from asmk_graph.store.load import load as load_project
 from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_query import QUERIES
+from bench_query import QUERIES, REST_PATHS
 from synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10"
 SPARQL_JSON = "application/sparql-results+json"
-API_PATHS = (
-    "/api/states",
-    "/api/conferences",
-    "/api/conferences/102",
-    "/api/chairs",
-    "/api/persons",
-    "/api/resolutions",
-    "/api/resolutions?state=DE-NW&outcome=majority",
-    "/api/bodies",
-    "/api/sources",
-)
+API_PATHS = tuple(path for path in REST_PATHS if path.startswith("/api/"))
 # each request asks for other rows: OFFSET 0..999 in turn (wrk's Lua; PATH is filled in below)
 VARYING_SELECT_LUA = """
 counter = 0

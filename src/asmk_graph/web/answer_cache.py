@@ -34,7 +34,10 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .http_semantics import KEPT_ON_304, accepts_gzip, etag_matches, worth_compressing
 
 Key = tuple[str, bytes, bytes]
 CACHED_PREFIXES = ("/api/", "/id/")
@@ -84,14 +87,14 @@ class AnswerCache:
         entry = self._usable(key, scope) or await self._computed_meanwhile(key)
         if entry is not None:
             self.hits += 1
-            await self._answer(entry, headers.get(b"if-none-match"), send)
+            await self._answer(entry, headers, send)
             return
         self.misses += 1
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         self._computing[key] = (loop, done)
         try:
-            await self._compute(key, scope, receive, send, headers.get(b"if-none-match"))
+            await self._compute(key, scope, receive, send, headers)
         finally:
             del self._computing[key]
             done.set_result(None)
@@ -161,7 +164,7 @@ class AnswerCache:
         await asyncio.shield(computing[1])
         return self._fresh(key)
 
-    async def _compute(self, key: Key, scope: Scope, receive: Receive, send: Send, if_none_match: bytes | None) -> None:
+    async def _compute(self, key: Key, scope: Scope, receive: Receive, send: Send, request: dict[bytes, bytes]) -> None:
         """Run the route; keep a 200 answer (whole: the /api routes answer in one piece) and send it."""
         fresh_until, expires = self._lifetime()
         start: Message | None = None
@@ -185,7 +188,7 @@ class AnswerCache:
                     await send({**message, "body": b"".join(chunks)})
                 elif not message.get("more_body", False):
                     entry = self._keep(key, start, b"".join(chunks), fresh_until, expires)
-                    await self._answer(entry, if_none_match, send)
+                    await self._answer(entry, request, send)
             else:
                 await send(message)
 
@@ -207,17 +210,17 @@ class AnswerCache:
         if entry is not None:
             self.size -= len(entry.body)
 
-    async def _answer(self, entry: Entry, if_none_match: bytes | None, send: Send) -> None:
-        if if_none_match is not None and _matches(if_none_match, entry.etag):
-            kept = [(n, v) for n, v in entry.headers if n.lower() in (b"etag", b"vary", b"cache-control")]
+    async def _answer(self, entry: Entry, request: dict[bytes, bytes], send: Send) -> None:
+        """The kept answer, or 304 when the client's copy is current: its header fields carry the ETag
+        the 200 would have had, weak when Compression (outside this layer) would gzip it."""
+        if_none_match = request.get(b"if-none-match")
+        if if_none_match is not None and etag_matches(if_none_match.decode("latin-1"), entry.etag.decode()):
+            kept = [(n, v) for n, v in entry.headers if n.decode("latin-1").lower() in KEPT_ON_304]
+            gzipped = accepts_gzip(request.get(b"accept-encoding", b"").decode("latin-1"))
+            if gzipped and worth_compressing(200, MutableHeaders(raw=list(entry.headers))):
+                kept = [(n, b"W/" + v if n.lower() == b"etag" else v) for n, v in kept]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
         await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
         await send({"type": "http.response.body", "body": entry.body})
-
-
-def _matches(if_none_match: bytes, etag: bytes) -> bool:
-    """RFC 9110 13.1.2: weak comparison, any of a list, or *."""
-    tags = [t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")]
-    return if_none_match.strip() == b"*" or etag in tags
