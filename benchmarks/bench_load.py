@@ -137,7 +137,8 @@ def rdflib_endpoint(*files: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def synthetic_root(size: int, tmp: Path) -> Path:
-    """A project root whose graph/asmk.nt holds `size` synthetic triples (the rest links to ours)."""
+    """A project root whose graph/asmk.nt holds the real graph and `size` synthetic triples (the rest
+    links to ours): the real graph's dataset description is what `serve` checks the base by."""
     root = tmp / f"synthetic-{size}"
     (root / "graph").mkdir(parents=True)
     for entry in ROOT.iterdir():
@@ -146,7 +147,8 @@ def synthetic_root(size: int, tmp: Path) -> Path:
     for entry in (ROOT / "graph").iterdir():
         if entry.name != "asmk.nt":
             (root / "graph" / entry.name).symlink_to(entry)
-    (root / "graph" / "asmk.nt").write_text(generate(size), encoding="utf-8")
+    real = (ROOT / "graph" / "asmk.nt").read_text(encoding="utf-8")
+    (root / "graph" / "asmk.nt").write_text(real + generate(size), encoding="utf-8")
     return root
 
 

@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from . import __version__
 from .check.shacl import load_shapes, validate_graph
-from .graph.pipeline import ValidationFailed, build, build_and_validate, load_ontology
+from .graph.pipeline import ValidationFailed, build, load_ontology, validate_data
 from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH, Ids
 from .paths import ProjectPaths, project_paths
 from .records import DataErrors
@@ -40,10 +40,7 @@ def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
             data.parse(f)
         report = validate_graph(data, load_ontology(paths), load_shapes(paths.shapes_dir))
     else:
-        try:
-            report = build_and_validate(paths, args.base).report
-        except ValidationFailed as failed:
-            report = failed.report
+        report = validate_data(paths, args.base)[3]
     sys.stdout.write(report.text())
     return 0 if report.conforms else 1
 

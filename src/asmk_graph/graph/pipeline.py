@@ -66,13 +66,19 @@ def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE) -> GraphSet:
     return graphs
 
 
-def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
-    """Everything but writing. Raises DataErrors, RuleError or ValidationFailed."""
-    ids = Ids(base)
+def validate_data(paths: ProjectPaths, base: str = DEFAULT_BASE) -> tuple[GraphSet, Graph, Graph, Report]:
+    """The graphs of data/, their union, the ontology and the SHACL report (`asmk-graph validate`:
+    no dumps rendered). Raises DataErrors or RuleError."""
     graphs = build_graphset(paths, base)
     union = graphs.union()
     ontology = load_ontology(paths)
-    report = validate_graph(union, ontology, load_shapes(paths.shapes_dir))
+    return graphs, union, ontology, validate_graph(union, ontology, load_shapes(paths.shapes_dir))
+
+
+def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
+    """Everything but writing. Raises DataErrors, RuleError or ValidationFailed."""
+    ids = Ids(base)
+    graphs, union, ontology, report = validate_data(paths, base)
     if not report.conforms:
         raise ValidationFailed(report)
     dumps = render_dumps(graphs)
