@@ -371,7 +371,17 @@ class Demand(Record):
     text: Text
 
 
-class Resolution(Record):
+class InMeeting(Record):
+    """A record listed under a meeting: the meeting's key is set by the loader, not read from YAML."""
+
+    _meeting: str = PrivateAttr("")
+
+    @property
+    def meeting(self) -> str:
+        return self._meeting
+
+
+class Resolution(InMeeting):
     id: Slug
     kind: Literal["resolution", "report"] = "resolution"
     label: Text
@@ -387,14 +397,8 @@ class Resolution(Record):
     editorial_note: Text | None = None  # why the project delimits this decision as it does
     sources: Sources
 
-    _meeting: str = PrivateAttr("")
 
-    @property
-    def meeting(self) -> str:
-        return self._meeting
-
-
-class Proposal(Record):
+class Proposal(InMeeting):
     id: Slug
     label: Text
     proposed_by: list[StateCode] = []
@@ -402,12 +406,6 @@ class Proposal(Record):
     summary: Text
     topics: list[Slug] = []
     sources: Sources
-
-    _meeting: str = PrivateAttr("")
-
-    @property
-    def meeting(self) -> str:
-        return self._meeting
 
 
 # --------------------------------------------------------------------------- files
