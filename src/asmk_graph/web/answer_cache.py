@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .http_semantics import KEPT_ON_304, accepts_gzip, etag_matches, worth_compressing
+from .http_semantics import KEPT_ON_304, accepts_gzip, buffered_answer, etag_matches, worth_compressing
 
 Key = tuple[str, bytes, bytes]
 CACHED_PREFIXES = ("/api/", "/id/")
@@ -119,8 +119,6 @@ class AnswerCache:
     async def _refresh(self, key: Key, scope: Scope) -> None:
         """Compute a stale answer again, with no client waiting: keep it if 200, else drop the old one."""
         fresh_until, expires = self._lifetime()
-        start: Message | None = None
-        chunks: list[bytes] = []
         requested = False
 
         async def receive() -> Message:
@@ -130,21 +128,13 @@ class AnswerCache:
             requested = True
             return {"type": "http.request", "body": b"", "more_body": False}
 
-        async def capture(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
         try:
-            await self.app(scope, receive, capture)
+            start, body = await buffered_answer(self.app, scope, receive)
         except Exception:  # the route failed: as a non-200 answer
-            start = None
+            start, body = {}, b""
         finally:
             del self._refreshing[key]
-        body = b"".join(chunks)
-        if start is not None and start["status"] == 200 and len(body) <= self.max_entry:
+        if start.get("status") == 200 and len(body) <= self.max_entry:
             self._keep(key, start, body, fresh_until, expires)
         else:
             self._drop(key)

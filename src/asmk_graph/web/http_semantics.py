@@ -225,6 +225,22 @@ def not_modified(request_headers: Headers, etag: str | None, last_modified: str 
 KEPT_ON_304 = ("cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary", "link")
 
 
+async def buffered_answer(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[Message, bytes]:
+    """Run app on a request and keep its answer: the start message and the whole body."""
+    start: Message = {}
+    chunks: list[bytes] = []
+
+    async def keep(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            start = message
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, keep)
+    return start, b"".join(chunks)
+
+
 class Validators:
     """ETag and Last-Modified on the GET answers under `prefixes`, and the 304 when the client's copy is current."""
 
@@ -236,18 +252,7 @@ class Validators:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def buffered(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, buffered)
-        body = b"".join(chunks)
+        start, body = await buffered_answer(self.app, scope, receive)
         headers = MutableHeaders(raw=list(start["headers"]))
         if start["status"] == 200:
             if "etag" not in headers:
