@@ -109,7 +109,8 @@ def create_app(
     app.state.pages = pages
 
     app.include_router(rest_router(store, queries, search, public_url))
-    app.include_router(sparql_router(store, runner, queries, query_timeout, max_rows, limits, public_url))
+    store_count = StoreCount(lambda: int(store.select(queries["api/count"].text)[0]["triples"]))
+    app.include_router(sparql_router(store_count, runner, query_timeout, max_rows, limits, public_url))
     app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
     add_linked_data(app, store, queries, paths, base, pages, public_url)
     app.include_router(catalog_router(paths.graph_dir))
@@ -118,7 +119,6 @@ def create_app(
     add_static(app, paths)
     document_api(app, list(CONTEXTS), dump_names)
     app.state.editor_page = lambda request: editor_page(request, queries, base, assets_installed(paths))
-    store_count = StoreCount(lambda: int(store.select(queries["api/count"].text)[0]["triples"]))
 
     @app.get("/health", tags=["service"])
     async def health() -> JSONResponse:

@@ -1,4 +1,5 @@
-"""/health: does the store answer, and does it hold the triples of the dumps?
+"""The store's triple count for /health (does the store answer, does it hold the dumps' triples?) and
+for the SPARQL service description.
 
 /health is public, so it must not let anyone make the store count its triples as often as they ask,
 and a monitor polling it must not wait behind the queries the store is busy with. The count is

@@ -25,7 +25,6 @@ from fastapi.responses import Response, StreamingResponse
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from ..namespaces import DEFAULT_GRAPH, PREFIXES
-from ..queries import NamedQuery
 from ..store.pool import Reply, WorkerError, WorkerLimits, WorkerPool
 from ..store.queueing import Deadline, Handout, QueueFull
 from ..store.results import (
@@ -37,7 +36,8 @@ from ..store.results import (
     write_solutions,
     xml_1_0,
 )
-from ..store.stores import EndpointTimeout, QueryError, RemoteStore, Store
+from ..store.stores import EndpointTimeout, QueryError, RemoteStore
+from .health import StoreCount
 from .limits import Limits, arrival
 from .linked_data import OFFERED, negotiate, render
 from .query_check import READ_ONLY, QueryRefused, check_query
@@ -242,9 +242,8 @@ async def unless_client_leaves(request: Request, work: Awaitable[T]) -> T:
 
 
 def sparql_router(
-    store: Store,
+    store_count: StoreCount,
     runner: Runner,
-    queries: dict[str, NamedQuery],
     timeout: float,
     max_rows: int,
     limits: Limits,
@@ -293,9 +292,9 @@ def sparql_router(
         media = negotiate(request.headers.get("accept"), OFFERED)
         if media is None:
             raise HTTPException(406, f"the service description is offered as {', '.join(OFFERED)}")
-        rows = await asyncio.to_thread(store.select, queries["api/count"].text)
+        triples, _ = await store_count.triples()  # counted at most once a second, as for /health
         endpoint = public_url + request.app.url_path_for("sparql_get")
-        graph = service_description(endpoint, rows[0]["triples"] if rows else None, timeout, max_rows)
+        graph = service_description(endpoint, triples, timeout, max_rows)
         body = render(graph, media, "SPARQL service description", {})
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
