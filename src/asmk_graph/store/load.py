@@ -205,20 +205,22 @@ def staging_prefix(graph: str) -> str:
     return check_iri(graph.rstrip("/") + "/staging/", "staging graph")
 
 
-def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: float) -> None:
+def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: float) -> list[str]:
     """Clear what killed loads left: their staging graphs (<graph>/staging/<load>) and queued files.
 
-    A load killed mid-way leaves its bulk loader running inside Virtuoso, still writing into its own
-    staging graph (its file stays "in progress" in load_list): it is stopped first (rdf_load_stop (1)
-    kills its transaction), else it could write again after the clearing. One load at a time per
-    directory: a concurrent load's staging graphs would count as leftovers.
+    Virtuoso goes on running a statement after its client has gone: the bulk loader of a killed load may still
+    be writing into its staging graph (its file "in progress" in load_list). It is stopped first
+    (rdf_load_stop (1) kills its transaction); a write already committing may still land, so the
+    staging graphs cleared here are returned, for the caller to clear again once its own load is done.
+    One load at a time per directory: a concurrent load's staging graphs would count as leftovers.
     """
-    running = isql.run(
-        f"SELECT 'RUNNING', ll_file FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' AND ll_state = 1;\n",
+    queued = isql.run(
+        f"SELECT 'QUEUED', ll_state, ll_graph FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' "
+        "AND ll_state IN (0, 1);\n",
         timeout,
     )
-    if "RUNNING" in running:  # a killed load's bulk loader still writes: stop it (its transaction is killed)
-        isql.run("rdf_load_stop (1);\n", timeout)
+    if re.search(r"QUEUED\s+1\s", queued):  # a killed load's bulk loader may still write: stop it
+        isql.run("DELETE FROM DB.DBA.load_list WHERE ll_file = '##stop';\nrdf_load_stop (1);\n", timeout)
     found = isql.run(
         "".join(
             "SELECT 'STALE', __ro2sq (G) FROM (SELECT DISTINCT G FROM DB.DBA.RDF_QUAD) AS graphs "
@@ -227,12 +229,15 @@ def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: 
         ),
         timeout,
     )
-    stale = sorted(set(re.findall(r"STALE\s+(\S+)", found)))
+    prefixes = tuple(staging_prefix(g) for g in graphs)
+    named = re.findall(r"QUEUED\s+\d\s+(\S+)", queued) + re.findall(r"STALE\s+(\S+)", found)
+    stale = sorted({check_iri(g, "staging graph") for g in named if g.startswith(prefixes)})
     isql.run(
         f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{directory}/%' AND ll_state IN (0, 1);\n"
-        + "".join(f"SPARQL CLEAR GRAPH <{check_iri(g, 'staging graph')}>;\n" for g in stale),
+        + "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in stale),
         timeout,
     )
+    return stale
 
 
 def load_virtuoso(data: bytes, isql: Isql, load_dir: Path, graph: str, timeout: float) -> None:
@@ -251,9 +256,9 @@ def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path
     load_dir.mkdir(parents=True, exist_ok=True)
     directory = str(load_dir.resolve())
     files = {graph: load_dir / LOAD_FILE.format(f"{this_load}-{i}") for i, graph in enumerate(graphs)}
-    clear_leftovers(isql, graphs, directory, timeout)
+    leftovers = clear_leftovers(isql, graphs, directory, timeout)
     forget = "".join(f"DELETE FROM DB.DBA.load_list WHERE ll_file = '{directory}/{f.name}';\n" for f in files.values())
-    clear = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in staging.values())
+    clear = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in [*staging.values(), *leftovers])
     try:
         for graph, data in graphs.items():
             with tempfile.NamedTemporaryFile(dir=load_dir, suffix=".tmp", delete=False) as tmp:
