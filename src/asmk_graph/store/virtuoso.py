@@ -23,6 +23,8 @@ from pathlib import Path
 
 import httpx
 
+from .sandbox import die_with_parent
+
 PROGRAM = "virtuoso-t"
 DEBIAN_SHARE = Path("/usr/share/virtuoso-opensource-7")
 DEBIAN_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
@@ -102,7 +104,11 @@ class VirtuosoServer:
         )
         log = (self.directory / "stdout.log").open("wb")
         self.process = subprocess.Popen(
-            [PROGRAM, "+foreground", "+configfile", str(ini)], cwd=self.directory, stdout=log, stderr=log
+            [PROGRAM, "+foreground", "+configfile", str(ini)],
+            cwd=self.directory,
+            stdout=log,
+            stderr=log,
+            preexec_fn=die_with_parent,  # a killed test run or benchmark leaves no server running
         )
         resource.prlimit(self.process.pid, resource.RLIMIT_AS, (self.max_memory, self.max_memory))
         deadline = time.monotonic() + wait
