@@ -174,6 +174,6 @@ def test_bad_external_identifiers_are_named(tmp_path: Path, line: str, message: 
         encoding="utf-8",
     )
     with pytest.raises(DataErrors) as err:
-        entities = Graph().parse(ROOT / "graph" / "asmk.ttl")
-        add_external_ids(GraphSet(), load_external_ids(tmp_path), Ids(), entities)
+        typed = set(Graph().parse(ROOT / "graph" / "asmk.ttl").subjects(RDF.type, None))
+        add_external_ids(GraphSet(), load_external_ids(tmp_path), Ids(), typed)
     assert "data/external-ids.yaml" in str(err.value) and message in str(err.value)

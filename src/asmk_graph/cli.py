@@ -40,7 +40,7 @@ def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
             data.parse(f)
         report = validate_graph(data, load_ontology(paths), load_shapes(paths.shapes_dir))
     else:
-        report = validate_data(paths, args.base)[3]
+        report = validate_data(paths, args.base)[2]
     sys.stdout.write(report.text())
     return 0 if report.conforms else 1
 

@@ -15,7 +15,7 @@ why the whole shapes graph must go to pySHACL (SHACL rules, custom targets or co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -27,6 +27,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from ..oxterms import to_ox, to_rdflib
 from . import prebind
 
 ALLOWED = {SH.Info, SH.Warning}  # severities that do not make a nested shape fail (allow_warnings)
@@ -134,7 +135,7 @@ class Terms:
     def ox(self, node: Node) -> Any:
         term = self.to_ox.get(node)
         if term is None:
-            term = _ox(node)
+            term = to_ox(node)
             self.to_ox[node] = term
         return term
 
@@ -143,7 +144,7 @@ class Terms:
         if node is None:
             originals = self.originals.get(term)
             if originals is None:
-                node = _rdflib(term)
+                node = to_rdflib(term)
             elif len({str(o) for o in originals}) == 1:
                 node = originals[0]  # same text either way: what a report shows
             else:
@@ -175,36 +176,11 @@ class Terms:
             stored = stored_as.get(o)
             if stored is not None and len(self.originals[stored]) > 1:
                 self.in_context[(s, p_, stored)] = o
-        self.originals = {k: v for k, v in self.originals.items() if v != [_rdflib(k)]}
+        self.originals = {k: v for k, v in self.originals.items() if v != [to_rdflib(k)]}
 
 
-def _ox(node: Node) -> Any:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(node)
-    if isinstance(node, BNode):
-        return ox.BlankNode(node)
-    assert isinstance(node, Literal)
-    if node.language:
-        return ox.Literal(node, language=node.language)
-    if node.datatype:
-        return ox.Literal(node, datatype=ox.NamedNode(node.datatype))
-    return ox.Literal(node)
-
-
-def _rdflib(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def load_store(*graphs: Graph) -> tuple[ox.Store, Terms]:
-    """The graphs in one Oxigraph store."""
+def load_store(*graphs: Iterable[tuple[Node, Node, Node]]) -> tuple[ox.Store, Terms]:
+    """The graphs (rdflib Graphs or sets of triples) in one Oxigraph store."""
     terms = Terms()
     literals: set[Node] = set()
     contexts: list[tuple[Any, Any, Literal]] = []

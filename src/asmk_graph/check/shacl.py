@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from ..graph.graphs import Triple, as_graph
 from . import messages
 from .engine import Ambiguous, Engine, Result, _sparql_path, load_ntriples, load_store
 
@@ -101,23 +102,28 @@ def engine_for(shapes: Graph) -> Engine:
     return cached[2]
 
 
-def validate_graph(data: Graph, ontology: Graph, shapes: Graph) -> Report:
+def validate_graph(data: Graph | set[Triple], ontology: Graph, shapes: Graph) -> Report:
+    """data: an rdflib Graph, or a set of triples (the build's union, not indexed by rdflib)."""
     engine = engine_for(shapes)
     if engine.declined:
-        return validate_with_pyshacl(data, ontology, shapes)
+        return validate_with_pyshacl(_graph(data), ontology, shapes)
     store, terms = load_store(data, ontology)
     try:
         found = engine.run(store, terms)
     except Ambiguous:
-        return validate_with_pyshacl(data, ontology, shapes)
+        return validate_with_pyshacl(_graph(data), ontology, shapes)
     namer = _DataNamer(data, ontology)
     results = [_shape_result(r, shapes, namer) for r in found]
     if not engine.unsupported:
         return _report(results, "oxigraph")
     if any(isinstance(n, BNode) for n in engine.unsupported):  # pySHACL selects shapes by IRI only
-        return validate_with_pyshacl(data, ontology, shapes)
-    rest = validate_with_pyshacl(data, ontology, shapes, use_shapes=[str(n) for n in engine.for_pyshacl()])
+        return validate_with_pyshacl(_graph(data), ontology, shapes)
+    rest = validate_with_pyshacl(_graph(data), ontology, shapes, use_shapes=[str(n) for n in engine.for_pyshacl()])
     return _report(results + list(rest.results), "both")
+
+
+def _graph(data: Graph | set[Triple]) -> Graph:
+    return data if isinstance(data, Graph) else as_graph(data)
 
 
 def validate_ntriples(data: bytes, shapes: Graph) -> Report:
@@ -140,13 +146,13 @@ def validate_ntriples(data: bytes, shapes: Graph) -> Report:
 class _DataNamer:
     """Names data nodes as pySHACL does, in the graph it validates (built only when needed)."""
 
-    def __init__(self, data: Graph, ontology: Graph) -> None:
+    def __init__(self, data: Graph | set[Triple], ontology: Graph) -> None:
         self.data, self.ontology = data, ontology
         self._name: messages.Namer | None = None
 
     def __call__(self, node: Node) -> str:
         if self._name is None:
-            merged = self.data + self.ontology
+            merged = _graph(self.data) + self.ontology
             clone = Graph(bind_namespaces="core")
             for prefix, namespace in merged.namespace_manager.namespaces():
                 clone.namespace_manager.bind(prefix, namespace, override=True, replace=True)

@@ -9,8 +9,11 @@ the project's label, key, summary and date note in the editorial graph.
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+from collections.abc import Collection
+
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from ..namespaces import ASMK, Ids
 from ..records import DataError, DataErrors
@@ -20,8 +23,8 @@ from .graphs import GraphSet
 MATCH_PROPERTY = {"same": OWL.sameAs, "exact": SKOS.exactMatch, "close": SKOS.closeMatch}
 
 
-def add_external_ids(out: GraphSet, external: ExternalIds, ids: Ids, entities: Graph) -> None:
-    """Add the links to out; an identifier of an entity that entities does not type is an error."""
+def add_external_ids(out: GraphSet, external: ExternalIds, ids: Ids, typed: Collection[Node]) -> None:
+    """Add the links to out; an identifier of an entity not among the typed nodes is an error."""
     editorial = ids.editorial_graph()
     for doc in external.sources:
         node, graph = ids.source(doc.id), ids.source_graph(doc.id)
@@ -51,7 +54,7 @@ def add_external_ids(out: GraphSet, external: ExternalIds, ids: Ids, entities: G
     errors = []
     for ext in external.identifiers:
         entity = ids.iri(*ext.entity.split("/"))
-        if (entity, RDF.type, None) not in entities:
+        if entity not in typed:
             record = f"identifier of {ext.entity!r}"
             errors.append(DataError(f"data/{EXTERNAL_IDS_FILE}", record, "entity", "no such entity in the graph"))
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from ..check.shacl import Report, load_shapes, validate_graph
 from ..namespaces import DEFAULT_BASE, Ids
@@ -47,42 +48,60 @@ class BuildResult:
         return self.graphs.union()
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ASMK vocabulary (served, in its own graph) and the restated axioms of the vocabularies it
+    reuses (read by the rules and SHACL, not served); each file parsed once per build."""
+
+    ontology: Graph
+    imports: Graph
+
+    def merged(self) -> Graph:
+        """Both, with the prefixes of both: what SHACL validates the data with."""
+        return self.ontology + self.imports
+
+
+def load_vocabulary(paths: ProjectPaths) -> Vocabulary:
+    return Vocabulary(
+        Graph().parse(paths.ontology, format="turtle"), Graph().parse(paths.ontology_imports, format="turtle")
+    )
+
+
 def load_ontology(paths: ProjectPaths) -> Graph:
     """The ASMK vocabulary plus the restated axioms of the vocabularies it reuses."""
-    graph = Graph()
-    graph.parse(paths.ontology, format="turtle")
-    graph.parse(paths.ontology_imports, format="turtle")
-    return graph
+    return load_vocabulary(paths).merged()
 
 
-def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE) -> GraphSet:
+def build_graphset(paths: ProjectPaths, base: str = DEFAULT_BASE, vocabulary: Vocabulary | None = None) -> GraphSet:
     """Source, editorial, vocabulary and derived graphs of data/. Raises DataErrors or RuleError."""
+    vocabulary = vocabulary or load_vocabulary(paths)
     ids = Ids(base)
     graphs = build_graphs(load_dataset(paths.data), ids)
-    add_external_ids(graphs, load_external_ids(paths.data), ids, graphs.union())
-    graphs.add_all(ids.vocabulary_graph(), Graph().parse(paths.ontology, format="turtle"))
-    imports = Graph().parse(paths.ontology_imports, format="turtle")
-    apply_rules(graphs, load_rules(paths.queries / "rules", paths.root), ids, imports)
+    typed = {s for s, p, _ in graphs.union_triples() if p == RDF.type}
+    add_external_ids(graphs, load_external_ids(paths.data), ids, typed)
+    graphs.add_all(ids.vocabulary_graph(), vocabulary.ontology)
+    apply_rules(graphs, load_rules(paths.queries / "rules", paths.root), ids, vocabulary.imports)
     return graphs
 
 
-def validate_data(paths: ProjectPaths, base: str = DEFAULT_BASE) -> tuple[GraphSet, Graph, Graph, Report]:
-    """The graphs of data/, their union, the ontology and the SHACL report (`asmk-graph validate`:
+def validate_data(paths: ProjectPaths, base: str = DEFAULT_BASE) -> tuple[GraphSet, Graph, Report]:
+    """The graphs of data/, the ontology and the SHACL report of their union (`asmk-graph validate`:
     no dumps rendered). Raises DataErrors or RuleError."""
-    graphs = build_graphset(paths, base)
-    union = graphs.union()
-    ontology = load_ontology(paths)
-    return graphs, union, ontology, validate_graph(union, ontology, load_shapes(paths.shapes_dir))
+    vocabulary = load_vocabulary(paths)
+    graphs = build_graphset(paths, base, vocabulary)
+    ontology = vocabulary.merged()
+    return graphs, ontology, validate_graph(graphs.union_triples(), ontology, load_shapes(paths.shapes_dir))
 
 
 def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildResult:
     """Everything but writing. Raises DataErrors, RuleError or ValidationFailed."""
     ids = Ids(base)
-    graphs, union, ontology, report = validate_data(paths, base)
+    graphs, ontology, report = validate_data(paths, base)
     if not report.conforms:
         raise ValidationFailed(report)
     dumps = render_dumps(graphs)
     settings = load_catalog_settings(paths.data)
+    union = graphs.union()
     published = {**dumps, **catalogue_files(union, ontology, dumps, settings, load_queries(paths.queries), ids)}
     files = {**published, CHECKSUMS: checksums(published), REPORT_NAME: report.text().encode()}
     return BuildResult(graphs, report, files)

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.term import Node
 
 from ..namespaces import ASMK, Ids
+from ..oxterms import to_ox, to_rdflib
 from ..queries import parse_query_file
 from .graphs import GraphSet, Triple
-from .serialize import to_nquads, to_ntriples
 
 MAX_ROUNDS = 10
 
@@ -59,25 +61,30 @@ def load_rules(rules_dir: Path, root: Path) -> list[InferenceRule]:
     return rules
 
 
-def _to_rdflib(triples: list[ox.Triple]) -> Graph:
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return Graph().parse(data=data.decode("utf-8"), format="nt")
-
-
-def derive(graphs: GraphSet, rules: list[InferenceRule], axioms: Graph) -> dict[str, Graph]:
+def derive(graphs: GraphSet, rules: list[InferenceRule], axioms: Graph) -> dict[str, set[Triple]]:
     """Apply the rules to graphs (plus axioms of reused vocabularies, read but not served).
 
     The rules see every stated triple in the default graph and the named graphs for GRAPH
     patterns. Returns the new triples per rule; raises RuleError on a failing rule.
     """
+    terms: dict[Node, Any] = {}
+
+    def ox_term(node: Node) -> Any:
+        term = terms.get(node)
+        if term is None:
+            term = terms[node] = to_ox(node)
+        return term
+
+    def quad(s: Node, p: Node, o: Node, g: Node | None = None) -> ox.Quad:
+        return ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.DefaultGraph() if g is None else ox_term(g))
+
     store = ox.Store()
-    store.bulk_load(to_nquads(graphs).encode(), format=ox.RdfFormat.N_QUADS)
-    stated = graphs.union() + axioms
-    store.bulk_load(to_ntriples(stated).encode(), format=ox.RdfFormat.N_TRIPLES)  # into the default graph
-    known: set[Triple] = set(stated)
-    derived: dict[str, Graph] = {rule.name: Graph() for rule in rules}
+    store.extend([quad(*q) for q in graphs.quads()])
+    known: set[Triple] = graphs.union_triples() | set(axioms)
+    store.extend([quad(*t) for t in known])  # into the default graph
+    derived: dict[str, set[Triple]] = {rule.name: set() for rule in rules}
     for _ in range(MAX_ROUNDS):
-        new_this_round: dict[str, Graph] = {}
+        new_this_round: dict[str, set[Triple]] = {}
         for rule in rules:
             try:
                 result = store.query(rule.query)
@@ -88,18 +95,15 @@ def derive(graphs: GraphSet, rules: list[InferenceRule], axioms: Graph) -> dict[
             triples = list(result)
             if any(isinstance(term, ox.BlankNode) for t in triples for term in (t.subject, t.object)):
                 raise RuleError(f"{rule.path}: derived a blank node; every node needs an IRI")
-            fresh = Graph()
-            for triple in _to_rdflib(triples):
-                if triple not in known:
-                    fresh.add(triple)
-            if len(fresh):
+            found = {(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples}
+            if fresh := found - known:
                 new_this_round[rule.name] = fresh
         if not new_this_round:
             return derived
         for name, fresh in new_this_round.items():
-            derived[name] += fresh
-            known.update(fresh)
-            store.bulk_load(to_ntriples(fresh).encode(), format=ox.RdfFormat.N_TRIPLES)
+            derived[name] |= fresh
+            known |= fresh
+            store.extend([quad(*t) for t in fresh])
     raise RuleError(f"the rules still derive new triples after {MAX_ROUNDS} rounds")
 
 

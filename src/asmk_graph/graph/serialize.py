@@ -16,15 +16,15 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..namespaces import PREFIXES
-from .graphs import GraphSet
+from .graphs import GraphSet, Triple
 
 DUMP_NAMES = ("asmk.ttl", "asmk.nt", "asmk.nt.gz", "asmk.jsonld", "asmk.trig", "asmk.nq")
 CHECKSUMS = "SHA256SUMS"
@@ -75,7 +75,7 @@ def _sort_key(term: Any) -> tuple[int, str, str, str]:
     return (1, str(lit), lit.language or "", str(lit.datatype or ""))
 
 
-def _by_subject(graph: Graph) -> dict[URIRef, dict[URIRef, list[Any]]]:
+def _by_subject(graph: Iterable[Triple]) -> dict[URIRef, dict[URIRef, list[Any]]]:
     table: dict[URIRef, dict[URIRef, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for s, p, o in graph:
         if isinstance(s, BNode) or isinstance(o, BNode):
@@ -88,7 +88,7 @@ def _predicate_order(p: URIRef) -> tuple[int, str]:
     return (0, "") if p == RDF.type else (1, str(p))
 
 
-def to_ntriples(graph: Graph) -> str:
+def to_ntriples(graph: Iterable[Triple]) -> str:
     lines = sorted(f"{s.n3()} {p.n3()} {_nt_object(o)} .\n" for s, p, o in graph)
     return "".join(lines)
 
@@ -106,7 +106,7 @@ def _literal(lit: Literal, datatype_iri: Callable[[str], str]) -> str:
     return f'"{text}"'
 
 
-def _turtle_statements(graph: Graph, terms: _Terms, indent: str = "") -> list[str]:
+def _turtle_statements(graph: Iterable[Triple], terms: _Terms, indent: str = "") -> list[str]:
     out = []
     for s, preds in sorted(_by_subject(graph).items(), key=lambda kv: str(kv[0])):
         out.append("\n" + indent + terms.turtle(s))
@@ -118,7 +118,7 @@ def _turtle_statements(graph: Graph, terms: _Terms, indent: str = "") -> list[st
     return out
 
 
-def to_turtle(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
+def to_turtle(graph: Iterable[Triple], prefixes: dict[str, str] = PREFIXES) -> str:
     terms = _Terms(prefixes)
     out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
     return "".join(out + _turtle_statements(graph, terms))
@@ -128,9 +128,9 @@ def to_trig(graphs: GraphSet, prefixes: dict[str, str] = PREFIXES) -> str:
     """Each named graph as a TriG block, graphs sorted by IRI."""
     terms = _Terms(prefixes)
     out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
-    for name in sorted(graphs.graphs, key=str):
+    for name in sorted(graphs.triples, key=str):
         out.append(f"\n{terms.iri(str(name))} {{")
-        out.extend(_turtle_statements(graphs.graphs[name], terms, "  "))
+        out.extend(_turtle_statements(graphs.triples[name], terms, "  "))
         out.append("}\n")
     return "".join(out)
 
@@ -140,7 +140,7 @@ def to_nquads(graphs: GraphSet) -> str:
     return "".join(lines)
 
 
-def to_jsonld(graph: Graph, prefixes: dict[str, str] = PREFIXES) -> str:
+def to_jsonld(graph: Iterable[Triple], prefixes: dict[str, str] = PREFIXES) -> str:
     terms = _Terms(prefixes)
     nodes = []
     for s, preds in sorted(_by_subject(graph).items(), key=lambda kv: str(kv[0])):
@@ -169,7 +169,7 @@ def _jsonld_value(o: Any, terms: _Terms) -> dict[str, str]:
 
 def render_dumps(graphs: GraphSet) -> dict[str, bytes]:
     """All dump files of graph/ as bytes, by file name: the union, and the named graphs."""
-    union = graphs.union()
+    union = graphs.union_triples()
     nt = to_ntriples(union).encode()
     return {
         "asmk.ttl": to_turtle(union).encode(),

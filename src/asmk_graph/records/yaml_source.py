@@ -75,17 +75,16 @@ class _Loader(Composer, yaml.CSafeLoader):
         self.anchors: dict[str, Node] = {}
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Any = self.peek_event()
+        if isinstance(event, AliasEvent):
+            mark: Any = event.start_mark
             raise YamlProblem(
-                f"aliases (*{event.anchor}) are not allowed in the data files; write the value out",
-                int(event.start_mark.line) + 1,
+                f"aliases (*{event.anchor}) are not allowed in the data files; write the value out", int(mark.line) + 1
             )
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", int(mark.line) + 1)
+                raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", int(event.start_mark.line) + 1)
             return Composer.compose_node(self, parent, index)
         finally:
             self.depth -= 1
