@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -22,8 +23,12 @@ from .graph.pipeline import ValidationFailed, build, load_ontology, validate_dat
 from .namespaces import DEFAULT_BASE, DEFAULT_GRAPH, Ids
 from .paths import ProjectPaths, project_paths
 from .records import DataErrors
-from .store.load import LoadError, graph_names
-from .store.stores import OxigraphStore, QueryError, RemoteStore, Store, StoreError, split_credentials
+from .store.errors import LoadError, QueryError, StoreError
+
+if TYPE_CHECKING:
+    from .store.stores import Store
+# the store and web modules (httpx, uvicorn, FastAPI) are imported by the commands that use them, so
+# that build and validate start without them
 
 
 def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
@@ -58,6 +63,8 @@ def secret(args: argparse.Namespace, name: str) -> str | None:
 
 def credentials(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
     """(endpoint without credentials, user, password) from the options, the environment and the URL."""
+    from .store.stores import split_credentials
+
     endpoint, url_user, url_password = split_credentials(args.endpoint)
     if url_password is not None and args.endpoint != os.environ.get("ASMK_ENDPOINT"):
         raise SystemExit(
@@ -98,6 +105,9 @@ def cmd_model_doc(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 def open_store(args: argparse.Namespace, paths: ProjectPaths) -> Store | None:
     """The remote store the options name, or None for the embedded default."""
+    from .store.load import graph_names
+    from .store.stores import RemoteStore
+
     if not args.endpoint:
         return None
     endpoint, user, password = credentials(args)
@@ -116,6 +126,8 @@ class NotOnCommandLine(argparse.Action):
 
 
 def cmd_query(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .store.stores import OxigraphStore
+
     text = args.query
     if text.endswith(".rq") and Path(text).exists():
         text = Path(text).read_text(encoding="utf-8")
@@ -140,6 +152,8 @@ def cmd_query(args: argparse.Namespace, paths: ProjectPaths) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, paths: ProjectPaths) -> int:
+    from .store.stores import OxigraphStore
+
     store = open_store(args, paths) or OxigraphStore.from_project(paths)
     query = (paths.queries / "stats.rq").read_text(encoding="utf-8")
     rows = store.select(query)

@@ -34,14 +34,11 @@ import httpx
 import pyoxigraph as ox
 
 from ..paths import ProjectPaths
+from .errors import LoadError as LoadError
 from .sandbox import die_with_parent
 
 SAFE_IRI = re.compile(r"^https?://[^\s<>\"'{}|\\^`]+$")
 LOAD_FILE = "asmk-load-{}.nt"
-
-
-class LoadError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..paths import ProjectPaths
+from .errors import QueryError as QueryError  # re-exported: the API catches them from here
+from .errors import StoreError as StoreError
 from .results import (
     INTEGER_TYPES,
     LANG_STRING,
@@ -47,18 +49,6 @@ from .results import (
     answer_from_json,
     capped,
 )
-
-
-class StoreError(Exception):
-    """A failure the API reports with `status`."""
-
-    status = 502
-
-
-class QueryError(StoreError, ValueError):
-    """The query could not be parsed or evaluated; the message is the engine's."""
-
-    status = 400
 
 
 class QueryTimeout(StoreError):
