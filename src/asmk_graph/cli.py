@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     result = build(paths, args.base)
-    print(f"built {len(result.graph)} triples into {paths.graph_dir}/")
+    print(f"built {len(result.graphs.union_triples())} triples into {paths.graph_dir}/")
     print(result.report.text().splitlines()[0])
     return 0
 

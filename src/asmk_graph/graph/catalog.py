@@ -15,6 +15,7 @@ value comes from. Nothing else is said about them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -23,6 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from ..namespaces import PREFIXES, Ids
 from ..queries import NamedQuery
 from ..records.linking import CatalogSettings
+from .graphs import Triple, as_graph
 from .serialize import to_turtle
 from .void import VOID, GraphQueries, void_graph
 
@@ -245,18 +247,22 @@ class CatalogBuilder:
 
 
 def catalogue_files(
-    graph: Graph,
+    union: Iterable[Triple],
     ontology: Graph,
     dumps: dict[str, bytes],
     settings: CatalogSettings,
     queries: dict[str, NamedQuery],
     ids: Ids,
 ) -> dict[str, bytes]:
-    """graph/void.ttl and graph/catalog.ttl (the catalogue with the VoID description in it)."""
+    """graph/void.ttl and graph/catalog.ttl (the catalogue with the VoID description in it).
+
+    union: the triples of the graph; what they state of its dataset node is what the catalogue takes.
+    """
     figures = GraphQueries(dumps["asmk.nt"], queries)
+    graph = as_graph(t for t in union if t[0] == ids.dataset())
     titles = sorted(graph.objects(ids.dataset(), DCTERMS.title), key=str)
     void = void_graph(ids.dataset(), ids, figures, dumps, titles)  # type: ignore[arg-type]
-    catalog = CatalogBuilder(graph, ontology, ids, settings).build(figures, dumps) + void
+    catalog = set(CatalogBuilder(graph, ontology, ids, settings).build(figures, dumps)) | set(void)
     return {
         VOID_FILE: to_turtle(void, {**PREFIXES, "void": str(VOID)}).encode(),
         CATALOG_FILE: to_turtle(catalog, CATALOG_PREFIXES).encode(),

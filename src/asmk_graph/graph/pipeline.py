@@ -101,7 +101,7 @@ def build_and_validate(paths: ProjectPaths, base: str = DEFAULT_BASE) -> BuildRe
         raise ValidationFailed(report)
     dumps = render_dumps(graphs)
     settings = load_catalog_settings(paths.data)
-    union = graphs.union()
+    union = graphs.union_triples()
     published = {**dumps, **catalogue_files(union, ontology, dumps, settings, load_queries(paths.queries), ids)}
     files = {**published, CHECKSUMS: checksums(published), REPORT_NAME: report.text().encode()}
     return BuildResult(graphs, report, files)

@@ -45,23 +45,35 @@ class _Terms:
     def __init__(self, prefixes: dict[str, str]) -> None:
         # longest namespace first, so that a nested namespace wins
         self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.compacted: dict[str, str | None] = {}  # the same IRIs come again and again
+        self.written: dict[Any, str] = {}
 
     def compact(self, iri: str) -> str | None:
+        if iri in self.compacted:
+            return self.compacted[iri]
+        found = None
         for prefix, ns in self.prefixes:
             if iri.startswith(ns) and _LOCAL.match(iri[len(ns) :]):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return None
+                found = f"{prefix}:{iri[len(ns) :]}"
+                break
+        self.compacted[iri] = found
+        return found
 
     def iri(self, iri: str) -> str:
         return self.compact(iri) or f"<{iri}>"
 
     def turtle(self, term: Any) -> str:
-        if isinstance(term, BNode):
-            raise ValueError(f"blank node {term} in graph: every node needs an IRI")
-        if isinstance(term, URIRef):
-            return self.iri(str(term))
-        assert isinstance(term, Literal)
-        return _literal(term, self.iri)
+        written = self.written.get(term)
+        if written is None:
+            if isinstance(term, BNode):
+                raise ValueError(f"blank node {term} in graph: every node needs an IRI")
+            if isinstance(term, URIRef):
+                written = self.iri(str(term))
+            else:
+                assert isinstance(term, Literal)
+                written = _literal(term, self.iri)
+            self.written[term] = written
+        return written
 
 
 def _escape(text: str) -> str:
