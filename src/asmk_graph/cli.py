@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
+import gc
 import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +34,25 @@ if TYPE_CHECKING:
 # that build and validate start without them
 
 
+def batch_job(
+    command: Callable[[argparse.Namespace, ProjectPaths], int],
+) -> Callable[[argparse.Namespace, ProjectPaths], int]:
+    """Run a one-shot command without the cyclic garbage collector: build and validate allocate about
+    a million objects, nearly none in cycles, all freed at exit, and the collector scanned them again
+    and again (a tenth of the time of build)."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, paths: ProjectPaths) -> int:
+        gc.disable()
+        try:
+            return command(args, paths)
+        finally:
+            gc.enable()
+
+    return run
+
+
+@batch_job
 def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     result = build(paths, args.base)
     print(f"built {len(result.graphs.union_triples())} triples into {paths.graph_dir}/")
@@ -38,6 +60,7 @@ def cmd_build(args: argparse.Namespace, paths: ProjectPaths) -> int:
     return 0
 
 
+@batch_job
 def cmd_validate(args: argparse.Namespace, paths: ProjectPaths) -> int:
     if args.files:
         data = Graph()
