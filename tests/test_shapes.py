@@ -98,3 +98,31 @@ def test_report_is_readable(ontology: Graph, shapes: Graph) -> None:
     line = next(r.line() for r in report.results if r.path == "https://w3id.org/asmk/def#outcome")
     assert line.startswith("[Violation] https://example.org/id/v ")
     assert "outcome must be one of" in line
+
+
+ROTATION = """
+@prefix asmk: <https://w3id.org/asmk/def#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/id/> .
+ex:rot a asmk:WorkingRule ; asmk:ruleOf ex:asmk ; asmk:rotationOrder asmk:alphabetical .
+ex:by a asmk:State ; rdfs:label "Bayern"@de . ex:he a asmk:State ; rdfs:label "Hessen"@de .
+ex:th a asmk:State ; rdfs:label "Thüringen"@de .
+ex:t2020 a asmk:ChairTerm ; org:organization ex:asmk ; asmk:year 2020 ; org:member ex:th .
+ex:t2021 a asmk:ChairTerm ; org:organization ex:asmk ; asmk:year 2021 ; org:member ex:NEXT .
+"""
+
+
+@pytest.mark.parametrize(("successor", "warning"), [("by", None), ("he", "alphabetically next would be Bayern")])
+def test_alphabetical_rotation_wraps_from_the_last_state_to_the_first(
+    successor: str, warning: str | None, ontology: Graph, shapes: Graph
+) -> None:
+    from asmk_graph.check.shacl import validate_with_pyshacl
+
+    data = Graph().parse(data=ROTATION.replace("NEXT", successor), format="turtle")
+    for report in (validate_graph(data, ontology, shapes), validate_with_pyshacl(data, ontology, shapes)):
+        found = [r.message for r in report.results if r.constraint.endswith("Rule-alphabeticalRotation")]
+        if warning is None:
+            assert found == [], report.engines
+        else:
+            assert len(found) == 1 and warning in found[0], (report.engines, found)
