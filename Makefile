@@ -53,6 +53,6 @@ jena:
 apache:
 	scripts/install-apache.sh
 
-# two workers: the modules that use Virtuoso on one, the others whole on either (tests/conftest.py)
+# two workers, test by test, the long ones first (tests/conftest.py)
 test: lint virtuoso owl-tools chromium jena apache
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder --conformance-report=docs/conformance.md
+	$(BIN)/python -m pytest -n 2 --dist load --conformance-report=docs/conformance.md

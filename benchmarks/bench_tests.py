@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 # what the Makefile's test target gives pytest, less --conformance-report (a benchmark writes no docs)
-MAKE_TEST_ARGS = ["-n", "2", "--dist", "loadgroup", "--no-loadscope-reorder"]
+MAKE_TEST_ARGS = ["-n", "2", "--dist", "load"]
 
 
 def timed(command: list[str], log: Path | None = None) -> tuple[float, int]:

@@ -20,9 +20,9 @@ from .live import LiveServers
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
 CONFORMANCE = pytest.StashKey[ConformanceReport]()
-# `make test` runs the tests on two workers (pytest-xdist, --dist loadgroup, in collection order):
-# every module that uses Virtuoso on one of them, as one group, so that Virtuoso is started and
-# loaded once; each other module whole on either; the largest units first (docs/benchmarks.md)
+# `make test` runs the tests on two workers (pytest-xdist, --dist load): test by test, in this order,
+# so that the long ones start first and the two workers end together. Each worker starts its own
+# Virtuoso when a test asks for one (docs/benchmarks.md, "make test").
 SLOW_MODULES = ("test_shacl_engine", "test_browser", "test_shapes", "test_build", "test_owl")
 
 
@@ -33,12 +33,8 @@ def _uses_virtuoso(item: pytest.Item) -> bool:
     return "virtuoso" in getattr(item, "fixturenames", ()) or "virtuoso" in chosen
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     with_virtuoso = {item.path.stem for item in items if _uses_virtuoso(item)}
-    for item in items:
-        module = item.path.stem
-        item.add_marker(pytest.mark.xdist_group("virtuoso" if module in with_virtuoso else module))
     rank = {name: i for i, name in enumerate(SLOW_MODULES)}
     items.sort(key=lambda item: -1 if item.path.stem in with_virtuoso else rank.get(item.path.stem, len(rank)))
 
