@@ -205,9 +205,10 @@ def staging_prefix(graph: str) -> str:
 def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: float) -> list[str]:
     """Clear what killed loads left: their staging graphs (<graph>/staging/<load>) and queued files.
 
-    Virtuoso goes on running a statement after its client has gone: the bulk loader of a killed load may still
-    be writing into its staging graph (its file "in progress" in load_list). It is stopped first
-    (rdf_load_stop (1) kills its transaction); a write already committing may still land, so the
+    Virtuoso goes on running a statement after its client has gone: the bulk loader of a killed load
+    may still be loading a file into its staging graph, or be about to pick up a queued one. It is
+    stopped first: rdf_load_stop (1) kills its transaction, and as each file loads in one transaction
+    (load_graphs_virtuoso) nothing of it stays. A commit already under way may still land, so the
     staging graphs cleared here are returned, for the caller to clear again once its own load is done.
     One load at a time per directory: a concurrent load's staging graphs would count as leftovers.
     """
@@ -216,7 +217,7 @@ def clear_leftovers(isql: Isql, graphs: Iterable[str], directory: str, timeout: 
         "AND ll_state IN (0, 1);\n",
         timeout,
     )
-    if re.search(r"QUEUED\s+1\s", queued):  # a killed load's bulk loader may still write: stop it
+    if "QUEUED" in queued:  # a killed load's bulk loader may still write, or be about to: stop it
         isql.run("DELETE FROM DB.DBA.load_list WHERE ll_file = '##stop';\nrdf_load_stop (1);\n", timeout)
     found = isql.run(
         "".join(
@@ -263,7 +264,9 @@ def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path
             Path(tmp.name).replace(files[graph])
         queue = "".join(f"ld_dir ('{directory}', '{files[g].name}', '{staging[g]}');\n" for g in graphs)
         # the bulk loader does not log: without a checkpoint a restart loses the load
-        isql.run(forget + clear + queue + "rdf_loader_run ();\ncheckpoint;\n", timeout)
+        # log_enable 0: each file in one transaction, unlogged. A killed load's loader (Virtuoso runs it on
+        # after its client is gone) is then rolled back whole by rdf_load_stop (1), never half-committed
+        isql.run(forget + clear + queue + "rdf_loader_run (null, 0);\ncheckpoint;\n", timeout)
         names = ", ".join(f"'{directory}/{f.name}'" for f in files.values())
         errors = isql.run(
             f"SELECT 'LOAD-ERROR', ll_file, ll_error FROM DB.DBA.load_list WHERE ll_file IN ({names}) "
