@@ -26,7 +26,6 @@ import httpx
 from .sandbox import die_with_parent
 
 PROGRAM = "virtuoso-t"
-DEBIAN_SHARE = Path("/usr/share/virtuoso-opensource-7")
 DEBIAN_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
 
 INI = """\
@@ -42,8 +41,9 @@ TransactionFile = {dir}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-DirsAllowed = ., {dir}, {share}/vad
-VADInstallDir = {share}/vad/
+DirsAllowed = ., {dir}
+; no VADInstallDir: Debian's Conductor package would be installed into every new database (7 s of
+; the 9 a start took, and its installation fails on Debian's build anyway)
 NumberOfBuffers = 170000
 MaxDirtyBuffers = 130000
 [HTTPServer]
@@ -97,7 +97,6 @@ class VirtuosoServer:
                 dir=self.directory,
                 sql_port=self.sql_port,
                 http_port=self.http_port,
-                share=DEBIAN_SHARE,
                 vsp=DEBIAN_VSP,
                 max_rows=self.result_set_max_rows,
             )
