@@ -18,10 +18,12 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # browser assets of the web pages (SPARQL editor, charts, API docs, axe-core for the browser tests),
-# pinned in package-lock.json and served from node_modules/; --ignore-scripts: no install-time hooks
-node_modules/.package-lock.json: package.json package-lock.json
+# pinned in package-lock.json and served from node_modules/; --ignore-scripts: no install-time hooks;
+# localise-assets.sh: no asset fetches from another host at run time
+node_modules/.package-lock.json: package.json package-lock.json scripts/localise-assets.sh
 	scripts/install-npm.sh
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	scripts/localise-assets.sh
 	touch $@
 
 install: $(BIN)/.installed node_modules/.package-lock.json

@@ -264,7 +264,7 @@ def test_api_docs_use_vendored_assets(client: TestClient) -> None:
     redoc = page(client, "/redoc")
     assert "/vendor/redoc/redoc.standalone.js" in redoc
     bundle = client.get("/vendor/redoc/redoc.standalone.js")
-    assert bundle.status_code == 200 and b"cdn.redoc.ly" not in bundle.content  # its logo is repointed here
+    assert bundle.status_code == 200 and b"cdn.redoc.ly" not in bundle.content  # its logo: scripts/localise-assets.sh
 
 
 # --- one error shape ------------------------------------------------------------------------

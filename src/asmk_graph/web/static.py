@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
@@ -47,13 +47,6 @@ VENDORED = {
 }
 
 
-# URLs of other hosts that a vendored file would fetch at run time, pointed at this host instead
-# (ReDoc shows Redocly's logo from its CDN in the side menu, with no option to turn it off)
-REPOINTED = {
-    ("redoc", "redoc.standalone.js"): (("https://cdn.redoc.ly/redoc/logo-mini.svg", "/static/favicon.svg"),),
-}
-
-
 def node_modules(paths: ProjectPaths) -> Path:
     return paths.root / "node_modules"
 
@@ -62,17 +55,8 @@ def assets_installed(paths: ProjectPaths) -> bool:
     return all((node_modules(paths) / folder).is_dir() for folder in VENDORED.values())
 
 
-def repointed(path: Path, replacements: tuple[tuple[str, str], ...]) -> bytes:
-    text = path.read_text(encoding="utf-8")
-    for outside, local in replacements:
-        text = text.replace(outside, local)
-    return text.encode()
-
-
 def add_static(app: FastAPI, paths: ProjectPaths) -> None:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-    for (name, file), replacements in REPOINTED.items():
-        add_repointed(app, node_modules(paths) / VENDORED[name] / file, f"/vendor/{name}/{file}", replacements)
     for name, folder in VENDORED.items():
         # check_dir=False: without `make install` the app still starts; the pages say what is missing
         app.mount(f"/vendor/{name}", StaticFiles(directory=node_modules(paths) / folder, check_dir=False), name=name)
@@ -85,16 +69,3 @@ def add_static(app: FastAPI, paths: ProjectPaths) -> None:
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> Response:
         return render_page(request, "redoc.html", "", installed=installed, openapi_url=app.openapi_url)
-
-
-def add_repointed(app: FastAPI, path: Path, url: str, replacements: tuple[tuple[str, str], ...]) -> None:
-    """Serve a vendored file with its outside URLs repointed (read once, on first request)."""
-    body: list[bytes] = []
-
-    @app.get(url, include_in_schema=False)
-    def vendored_file() -> Response:
-        if not path.exists():
-            raise HTTPException(404, f"{path.name} is not installed: run make install (npm ci)")
-        if not body:
-            body.append(repointed(path, replacements))
-        return Response(body[0], media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
