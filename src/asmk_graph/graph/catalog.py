@@ -259,9 +259,10 @@ def catalogue_files(
     union: the triples of the graph; what they state of its dataset node is what the catalogue takes.
     """
     figures = GraphQueries(dumps["asmk.nt"], queries)
-    graph = as_graph(t for t in union if t[0] == ids.dataset())
-    titles = sorted(graph.objects(ids.dataset(), DCTERMS.title), key=str)
-    void = void_graph(ids.dataset(), ids, figures, dumps, titles)  # type: ignore[arg-type]
+    dataset = ids.dataset()
+    graph = as_graph(t for t in union if t[0] == dataset)
+    titles = sorted(graph.objects(dataset, DCTERMS.title), key=str)
+    void = void_graph(dataset, ids, figures, dumps, titles)  # type: ignore[arg-type]
     catalog = set(CatalogBuilder(graph, ontology, ids, settings).build(figures, dumps)) | set(void)
     return {
         VOID_FILE: to_turtle(void, {**PREFIXES, "void": str(VOID)}).encode(),

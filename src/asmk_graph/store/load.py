@@ -256,16 +256,18 @@ def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path
     files = {graph: load_dir / LOAD_FILE.format(f"{this_load}-{i}") for i, graph in enumerate(graphs)}
     leftovers = clear_leftovers(isql, graphs, directory, timeout)
     forget = "".join(f"DELETE FROM DB.DBA.load_list WHERE ll_file = '{directory}/{f.name}';\n" for f in files.values())
-    clear = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in [*staging.values(), *leftovers])
+    clear = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in staging.values())
+    # at the end, the leftovers once more: a commit that was under way may have landed since
+    clear_again = "".join(f"SPARQL CLEAR GRAPH <{g}>;\n" for g in leftovers)
     try:
         for graph, data in graphs.items():
             with tempfile.NamedTemporaryFile(dir=load_dir, suffix=".tmp", delete=False) as tmp:
                 tmp.write(data)
             Path(tmp.name).replace(files[graph])
         queue = "".join(f"ld_dir ('{directory}', '{files[g].name}', '{staging[g]}');\n" for g in graphs)
-        # the bulk loader does not log: without a checkpoint a restart loses the load
-        # log_enable 0: each file in one transaction, unlogged. A killed load's loader (Virtuoso runs it on
-        # after its client is gone) is then rolled back whole by rdf_load_stop (1), never half-committed
+        # log_enable 0: each file in one unlogged transaction, so that a killed load's loader (which
+        # Virtuoso runs on after its client is gone) is rolled back whole by rdf_load_stop (1), never
+        # half-committed; unlogged, so without a checkpoint a restart would lose the load
         isql.run(forget + clear + queue + "rdf_loader_run (null, 0);\ncheckpoint;\n", timeout)
         names = ", ".join(f"'{directory}/{f.name}'" for f in files.values())
         errors = isql.run(
@@ -291,7 +293,7 @@ def load_graphs_virtuoso(graphs: Mapping[str, bytes], isql: Isql, load_dir: Path
         for path in [*load_dir.glob(LOAD_FILE.format("*")), *load_dir.glob("*.tmp")]:
             path.unlink(missing_ok=True)
         with contextlib.suppress(LoadError):  # the server is gone or busy: the next load clears them first
-            isql.run(forget + clear, timeout)
+            isql.run(forget + clear + clear_again, timeout)
 
 
 def load_graphs(
