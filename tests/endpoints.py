@@ -7,7 +7,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
+from .loopback import HTTP
 
 
 class FaultyEndpoint:
@@ -43,7 +43,7 @@ class FaultyEndpoint:
                         self.wfile.flush()
                         time.sleep(0.4)
                     return None
-                upstream = httpx.post(
+                upstream = HTTP.post(
                     endpoint.upstream,
                     content=body,
                     timeout=30,

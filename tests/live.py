@@ -17,6 +17,8 @@ import httpx
 from asmk_graph.namespaces import DEFAULT_GRAPH
 from asmk_graph.store.virtuoso import VirtuosoServer, free_port
 
+from .loopback import HTTP
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -38,7 +40,7 @@ class LiveServer:
                 errors = self.process.stderr.read().decode() if self.process.stderr else ""
                 raise RuntimeError(f"asmk-graph serve exited with {self.process.returncode}: {errors[-2000:]}")
             try:
-                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                if HTTP.get(self.url + "/health", timeout=2).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass

@@ -21,6 +21,7 @@ from asmk_graph.paths import ProjectPaths
 from asmk_graph.web.app import create_app
 
 from .conftest import remote_store
+from .loopback import HTTP
 
 ROOT = Path(__file__).resolve().parents[1]
 STORES = ["oxigraph", "virtuoso"]
@@ -186,7 +187,7 @@ def test_dumps(client: TestClient, paths: ProjectPaths) -> None:
 def test_live_uvicorn_with_real_clients(live_server: str) -> None:
     from SPARQLWrapper import JSON, SPARQLWrapper
 
-    assert httpx.get(live_server + "/api/states", timeout=10).json()["total"] == 16
+    assert HTTP.get(live_server + "/api/states", timeout=10).json()["total"] == 16
     sw = SPARQLWrapper(live_server + "/sparql")
     sw.setQuery("PREFIX asmk: <https://w3id.org/asmk/def#> SELECT ?n WHERE { ?m asmk:number ?n } ORDER BY ?n")
     sw.setReturnFormat(JSON)
@@ -436,7 +437,7 @@ def test_live_uvicorn_protocol_variants(live_server: str) -> None:
     sw.setQuery(NUMBER_TRIPLES)
     sw.setReturnFormat(TURTLE)
     assert len(sw.query().convert()) > 0  # type: ignore[arg-type]
-    direct = httpx.post(
+    direct = HTTP.post(
         live_server + "/sparql",
         content=NUMBERS,
         timeout=20,
@@ -445,7 +446,7 @@ def test_live_uvicorn_protocol_variants(live_server: str) -> None:
     assert direct.text.split() == ["n", "96", "97", "98", "99", "102"]
     filters = {"conference": 102, "outcome": "majority", "state": "DE-NW", "topic": "digitalisierung", "q": "pflege"}
     for name, value in filters.items():
-        assert httpx.get(live_server + "/api/resolutions", params={name: value}, timeout=20).json()["total"] > 0, name
+        assert HTTP.get(live_server + "/api/resolutions", params={name: value}, timeout=20).json()["total"] > 0, name
 
 
 @pytest.mark.parametrize(

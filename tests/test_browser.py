@@ -25,6 +25,7 @@ from asmk_graph.web.static import csp_for
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .chromium import MISSING as CHROMIUM_MISSING
 from .live import LiveServers
+from .loopback import HTTP
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -246,7 +247,7 @@ def test_every_resource_is_reachable_by_following_links_from_the_landing_page(se
     as the browser would, because a browser visit of every page would take minutes)."""
     wanted: set[str] = set()
     for resource in ("conferences", "resolutions", "states", "persons", "bodies", "sources"):
-        items = httpx.get(f"{server}/api/{resource}", params={"limit": 1000}, timeout=20).json()["items"]
+        items = HTTP.get(f"{server}/api/{resource}", params={"limit": 1000}, timeout=20).json()["items"]
         wanted |= {"/id/" + item["id"].split("/id/", 1)[1] for item in items}
     seen, queue = {"/"}, ["/"]
     with httpx.Client(base_url=server, headers={"Accept": "text/html"}, timeout=20) as http:

@@ -16,6 +16,8 @@ from rdflib import OWL, RDF, Graph, URIRef
 
 from asmk_graph.namespaces import ONTOLOGY_IRI
 
+from .loopback import HTTP
+
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = str(Graph().parse(ROOT / "ontology" / "asmk.ttl").value(ONTOLOGY_IRI, OWL.versionInfo))
 ASK = "ASK { ?s ?p ?o }"
@@ -96,7 +98,7 @@ def test_head_on_every_get_route(live_server: str) -> None:
 
 
 def test_every_get_route_is_listed(live_server: str) -> None:
-    spec = httpx.get(live_server + "/openapi.json", timeout=30).json()
+    spec = HTTP.get(live_server + "/openapi.json", timeout=30).json()
     get_paths = {path for path, operations in spec["paths"].items() if "get" in operations}
     assert get_paths == set(GET_EXAMPLES), "add an example for each new GET route to GET_EXAMPLES"
 
@@ -217,7 +219,7 @@ def test_vocabulary_iris(live_server: str) -> None:
 
 @pytest.mark.conformance("http", "/health, stats and build count the same triples (the union)", order=8)
 def test_health_counts_like_with_like(live_server: str, graph: Graph) -> None:
-    health = httpx.get(live_server + "/health", timeout=30).json()
+    health = HTTP.get(live_server + "/health", timeout=30).json()
     in_dumps = len(Graph().parse(ROOT / "graph" / "asmk.nt", format="nt"))
     assert health["status"] == "ok" and health["triples"] == health["dumpTriples"] == in_dumps == len(graph)
 

@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from asmk_graph.web.rest import NOT_IN_GRAPH
 
 from .jena import run_jena
+from .loopback import HTTP
 from .test_clients import jena  # noqa: F401 - the session fixture
 
 jsonld = pytest.importorskip("pyld.jsonld", reason="PyLD is a dev dependency: make install")
@@ -68,7 +69,7 @@ def answers(live_server: str) -> list[Answer]:
 
 
 def loader(url: str, options: Any = None) -> dict[str, Any]:
-    response = httpx.get(url, headers={"Accept": "application/ld+json"}, timeout=30)
+    response = HTTP.get(url, headers={"Accept": "application/ld+json"}, timeout=30)
     response.raise_for_status()
     return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": response.json()}
 

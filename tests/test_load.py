@@ -10,12 +10,13 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from asmk_graph.paths import ProjectPaths
 from asmk_graph.store.load import Isql, LoadError, count_triples, load_virtuoso, payload
 from asmk_graph.store.virtuoso import VirtuosoServer
+
+from .loopback import HTTP
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -98,7 +99,7 @@ def test_cli_load_errors_name_the_problem(virtuoso: VirtuosoServer) -> None:
     assert refused.returncode == 3 and "answered HTTP 401" in refused.stderr  # no credentials given
     on_argv = cli("--endpoint", virtuoso.endpoint, "--password", "secret-on-argv")
     assert on_argv.returncode == 2 and "visible to every user" in on_argv.stderr and "ASMK_PASSWORD" in on_argv.stderr
-    assert httpx.get(virtuoso.endpoint, params={"query": "ASK {}"}).status_code == 200
+    assert HTTP.get(virtuoso.endpoint, params={"query": "ASK {}"}).status_code == 200
 
 
 KILLED_LOAD = """
@@ -155,7 +156,7 @@ def staged_triples(endpoint: str, graph: str) -> int:
     query = (
         f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{graph}/staging/")) }}'
     )
-    response = httpx.post(endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    response = HTTP.post(endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 

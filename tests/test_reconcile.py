@@ -23,6 +23,7 @@ from asmk_graph.web.matching import fold, loose, person_name, similarity
 from asmk_graph.web.reconcile import check_query_batch
 
 from .conftest import remote_store
+from .loopback import HTTP
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT.parent / "shared" / "conformance" / "reconciliation-0.2"
@@ -240,7 +241,7 @@ def live_server() -> Iterator[str]:
     try:
         for _ in range(100):
             try:
-                httpx.get(url + "/health", timeout=1)
+                HTTP.get(url + "/health", timeout=1)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
@@ -251,10 +252,10 @@ def live_server() -> Iterator[str]:
 
 
 def test_openrefine_style_calls_on_a_live_server(live_server: str) -> None:
-    manifest = httpx.get(live_server + "/reconcile", timeout=10).json()
+    manifest = HTTP.get(live_server + "/reconcile", timeout=10).json()
     assert manifest["view"]["url"] == live_server + "/id/{{id}}"
     batch = {f"q{i}": {"query": name, "type": "Person"} for i, name in enumerate(["Manne Lucha", "Anke Rehlinger"])}
-    answer = httpx.post(live_server + "/reconcile", data={"queries": json.dumps(batch)}, timeout=30).json()
+    answer = HTTP.post(live_server + "/reconcile", data={"queries": json.dumps(batch)}, timeout=30).json()
     assert [answer[k]["result"][0]["id"] for k in ("q0", "q1")] == ["person/manne-lucha", "person/anke-rehlinger"]
-    page = httpx.get(manifest["view"]["url"].replace("{{id}}", "person/anke-rehlinger"), timeout=10)
+    page = HTTP.get(manifest["view"]["url"].replace("{{id}}", "person/anke-rehlinger"), timeout=10)
     assert page.status_code == 200

@@ -12,12 +12,14 @@ from rdflib import Graph, URIRef
 
 from asmk_graph.namespaces import DEFAULT_GRAPH
 
+from .loopback import HTTP
+
 RESULTS = {"r": "http://www.w3.org/2005/sparql-results#"}
 JSON = "application/sparql-results+json"
 
 
 def sparql(live_server: str, query: str, accept: str = JSON, **params: str | list[str]) -> httpx.Response:
-    return httpx.get(live_server + "/sparql", params={"query": query, **params}, headers={"Accept": accept}, timeout=30)
+    return HTTP.get(live_server + "/sparql", params={"query": query, **params}, headers={"Accept": accept}, timeout=30)
 
 
 @pytest.mark.conformance("sparql", "relative IRIs resolve against the endpoint's IRI", order=0)
@@ -94,6 +96,6 @@ def test_protocol_dataset(live_server: str) -> None:
 
 
 def test_service_description_is_served_with_the_endpoint_iri(live_server: str) -> None:
-    description = httpx.get(live_server + "/sparql", headers={"Accept": "application/ld+json"}, timeout=30)
+    description = HTTP.get(live_server + "/sparql", headers={"Accept": "application/ld+json"}, timeout=30)
     graph = Graph().parse(data=json.dumps(description.json()), format="json-ld")
     assert (URIRef(live_server + "/sparql"), None, None) in graph

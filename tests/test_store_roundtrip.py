@@ -20,6 +20,8 @@ from asmk_graph.store import OxigraphStore
 from asmk_graph.store.load import named_graph_payloads
 from asmk_graph.store.virtuoso import VirtuosoServer
 
+from .loopback import HTTP
+
 ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -51,7 +53,7 @@ class Virtuoso:
     def post(self, query: str, accept: str) -> httpx.Response:
         form = urlencode([("query", query), *self.params])
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-        response = httpx.post(self.endpoint, content=form, headers=headers, timeout=60)
+        response = HTTP.post(self.endpoint, content=form, headers=headers, timeout=60)
         response.raise_for_status()
         return response
 

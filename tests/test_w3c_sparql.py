@@ -25,6 +25,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
 from .conformance import NOT_APPLICABLE
+from .loopback import HTTP
 
 W3C = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "w3c-sparql11"
 if not W3C.is_dir():
@@ -422,7 +423,7 @@ RESULT_TESTS = result_tests()
 def test_result_format(live_server: str, test: ResultTest, request: pytest.FixtureRequest) -> None:
     store = request.node.callspec.params["live_server"]
     query = data_as_values(test.query.read_text(encoding="utf-8"), test.data, store)
-    response = httpx.get(live_server + "/sparql", params={"query": query}, headers={"Accept": test.media}, timeout=30)
+    response = HTTP.get(live_server + "/sparql", params={"query": query}, headers={"Accept": test.media}, timeout=30)
     assert response.status_code == 200, response.text
     assert media_of(response) == test.media
     expected_text = test.result.read_text(encoding="utf-8")
@@ -476,7 +477,7 @@ SD_INSTANCES = {
 
 
 def service_description(live_server: str) -> tuple[httpx.Response, Graph]:
-    response = httpx.get(live_server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    response = HTTP.get(live_server + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
     graph = Graph()
     if media_of(response) in RDF_MEDIA:
         graph.parse(data=response.content, format=RDF_MEDIA[media_of(response)])

@@ -20,6 +20,7 @@ import pytest
 
 from asmk_graph.store.virtuoso import free_port
 
+from .loopback import HTTP
 from .test_http_protocol import VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +75,7 @@ def w3id(live_server: str) -> Iterator[str]:
             if process.poll() is not None:
                 raise RuntimeError(f"Apache exited: {process.stderr.read().decode() if process.stderr else ''}")
             try:
-                httpx.get(url, timeout=1)
+                HTTP.get(url, timeout=1)
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -87,8 +88,8 @@ def w3id(live_server: str) -> Iterator[str]:
 
 def resolve(w3id: str, iri: str, accept: str = "text/turtle") -> tuple[httpx.Response, httpx.Response]:
     """The redirect w3id answers for iri, and what the target answers at its Location."""
-    redirect = httpx.get(w3id + iri.removeprefix(BASE), headers={"Accept": accept}, timeout=30)
-    answer = httpx.get(redirect.headers.get("location", "http://0.0.0.0/"), headers={"Accept": accept}, timeout=30)
+    redirect = HTTP.get(w3id + iri.removeprefix(BASE), headers={"Accept": accept}, timeout=30)
+    answer = HTTP.get(redirect.headers.get("location", "http://0.0.0.0/"), headers={"Accept": accept}, timeout=30)
     return redirect, answer
 
 
@@ -107,7 +108,7 @@ def test_w3id_redirects(w3id: str, live_server: str) -> None:
         redirect, answer = resolve(w3id, iri, accept)
         assert (redirect.status_code, redirect.headers["location"]) == (status, live_server + target), iri
         assert answer.status_code == 200 and answer.headers["content-type"].startswith(media), (iri, accept)
-    assert httpx.get(w3id + "nothing-here", timeout=30).status_code == 404
+    assert HTTP.get(w3id + "nothing-here", timeout=30).status_code == 404
 
 
 @pytest.mark.conformance("w3id", "the SPARQL endpoint: 307 keeps GET parameters and a POST with its body", order=1)
