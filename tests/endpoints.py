@@ -30,8 +30,10 @@ class FaultyEndpoint:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if endpoint.mode == "slow":
-                    time.sleep(5)
+                if endpoint.mode == "slow":  # 5 s, or until the test switches the mode
+                    until = time.monotonic() + 5
+                    while endpoint.mode == "slow" and time.monotonic() < until:
+                        time.sleep(0.05)
                 if endpoint.mode == "garbage":
                     return self.answer(200, {"Content-Type": "text/html"}, b"<html><body>Maintenance</body></html>")
                 if endpoint.mode == "drip":
@@ -39,6 +41,8 @@ class FaultyEndpoint:
                     self.send_header("Content-Type", "application/sparql-results+json")
                     self.end_headers()
                     for _ in range(20):
+                        if endpoint.mode != "drip":
+                            break
                         self.wfile.write(b" ")
                         self.wfile.flush()
                         time.sleep(0.4)
