@@ -43,7 +43,16 @@ def jena_version() -> str:
     return found[0].stem.removeprefix("jena-arq-") if found else "not installed"
 
 
+# each run here is a short one: the JVM's quick compiler only and its simplest collector start it
+# about a quarter sooner (1.3 s -> 1.0 s for riot)
+QUICK_START = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
 def run_jena(classpath: str, main: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["java", "-cp", classpath, main, *args], capture_output=True, text=True, timeout=timeout, check=False
+        ["java", *QUICK_START, "-cp", classpath, main, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
