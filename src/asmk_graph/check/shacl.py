@@ -7,6 +7,7 @@ and the tests compare both engines result by result on every fixture and on the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,22 +145,38 @@ def validate_ntriples(data: bytes, shapes: Graph) -> Report:
 
 
 class _DataNamer:
-    """Names data nodes as pySHACL does, in the graph it validates (built only when needed)."""
+    """Names data nodes as pySHACL does, in the graph it validates: the union of data and ontology,
+    with the prefixes of both. Only a blank node's name needs that graph's triples, so they are
+    copied only when one is named."""
 
     def __init__(self, data: Graph | set[Triple], ontology: Graph) -> None:
         self.data, self.ontology = data, ontology
+        self._clone: Graph | None = None
         self._name: messages.Namer | None = None
+        self._filled = False
 
     def __call__(self, node: Node) -> str:
-        if self._name is None:
-            merged = _graph(self.data) + self.ontology
-            clone = Graph(bind_namespaces="core")
-            for prefix, namespace in merged.namespace_manager.namespaces():
-                clone.namespace_manager.bind(prefix, namespace, override=True, replace=True)
-            for triple in merged:
-                clone.add(triple)
-            self._name = messages.namer(clone)
+        if self._clone is None or self._name is None:
+            self._clone = Graph(bind_namespaces="core")
+            for prefix, namespace in _union_prefixes(self.data, self.ontology):
+                self._clone.namespace_manager.bind(prefix, namespace, override=True, replace=True)
+            self._name = messages.namer(self._clone)
+        if isinstance(node, BNode) and not self._filled:
+            for triple in _graph(self.data):
+                self._clone.add(triple)
+            for triple in self.ontology:
+                self._clone.add(triple)
+            self._filled = True
         return self._name(node)
+
+
+def _union_prefixes(data: Graph | set[Triple], ontology: Graph) -> Iterator[tuple[str, URIRef]]:
+    """The prefixes of `data + ontology` (rdflib's Graph.__add__), without copying their triples."""
+    prefixes = Graph()
+    data_prefixes = (data if isinstance(data, Graph) else as_graph(())).namespaces()  # as_graph binds by default only
+    for prefix, namespace in set(list(data_prefixes) + list(ontology.namespaces())):
+        prefixes.bind(prefix, namespace)
+    return prefixes.namespaces()
 
 
 def _shape_result(r: Result, shapes: Graph, data_name: messages.Namer) -> ShapeResult:
