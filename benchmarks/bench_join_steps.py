@@ -1,0 +1,74 @@
+"""Where Oxigraph's lead over rdflib goes on a chain of joins: bench_query.py's majority-by-meeting
+at 100k synthetic triples, built up one triple pattern at a time, on both engines in the same run.
+Prints, for each prefix of the chain, the p50 of each engine and their ratio (no pass/fail); then the
+five patterns with the first four in a subquery, which fixes the order in which Oxigraph joins them.
+
+    .venv/bin/python benchmarks/bench_join_steps.py [--size 100000] [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_query import QUERIES, P
+from synthetic import generate
+
+# the vote's outcome first: the most selective pattern, then one hop at a time towards the meeting
+CHAIN = [
+    "?v asmk:outcome asmk:majority",
+    "?v asmk:onMotion ?m",
+    "?m asmk:resultedIn ?r",
+    "?r asmk:adoptedAt ?meeting",
+    "?meeting asmk:number ?n",
+]
+
+
+def p50_ms(run: Callable[[], object], runs: int) -> float:
+    run()  # warm-up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    nt = generate(args.size)
+    store = ox.Store()
+    store.load(nt.encode(), format=ox.RdfFormat.N_TRIPLES)
+    graph = Graph().parse(data=nt, format="nt")
+    queries = [(f"{i} pattern(s)", P + "SELECT * WHERE { " + " . ".join(CHAIN[:i]) + " }") for i in range(1, 6)]
+    # the same five patterns, the first four in a subquery: Oxigraph keeps their order, then joins
+    queries.append(
+        (
+            "5, the first 4 in a subquery",
+            P + "SELECT * WHERE { { SELECT * WHERE { " + " . ".join(CHAIN[:4]) + " } } " + CHAIN[4] + " }",
+        )
+    )
+    queries.append(("majority-by-meeting", QUERIES["majority-by-meeting"]))
+    print(f"{nt.count(chr(10))} triples\n")
+    print("| query | rows | oxigraph p50 ms | rdflib p50 ms | rdflib / oxigraph |")
+    print("|---|---:|---:|---:|---:|")
+    for name, query in queries:
+        rows = len(list(store.query(query)))  # type: ignore[arg-type]
+        ox_ms = p50_ms(lambda q=query: list(store.query(q)), args.runs)  # type: ignore[arg-type]
+        rd_ms = p50_ms(lambda q=query: list(graph.query(q)), max(3, args.runs // 5))
+        print(f"| {name} | {rows} | {ox_ms:.2f} | {rd_ms:.2f} | {rd_ms / ox_ms:.0f}x |")
+
+
+if __name__ == "__main__":
+    main()
