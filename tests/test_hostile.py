@@ -292,7 +292,8 @@ def settled(http: httpx.Client, store: str) -> httpx.Response:
     while True:
         health = http.get("/health")
         queries = health.json().get("queries", {}) if health.status_code == 200 else {}
-        if (store == "oxigraph" and queries.get("idle") == queries.get("size")) or time.monotonic() > deadline:
+        idle = "idle" in queries and queries["idle"] == queries.get("size")  # a 503 is not idle: wait on
+        if (store == "oxigraph" and idle) or time.monotonic() > deadline:
             return health
         time.sleep(0.1)
 
