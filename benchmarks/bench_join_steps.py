@@ -1,7 +1,7 @@
 """Where Oxigraph's lead over rdflib goes on a chain of joins: bench_query.py's majority-by-meeting
 at 100k synthetic triples, built up one triple pattern at a time, on both engines in the same run.
 Prints, for each prefix of the chain, the p50 of each engine and their ratio (no pass/fail); then the
-five patterns with the first four in a subquery, which fixes the order in which Oxigraph joins them.
+five patterns with the first four in a subquery, joined before the fifth (Oxigraph may still reorder the four).
 
     .venv/bin/python benchmarks/bench_join_steps.py [--size 100000] [--runs 30]
 """
@@ -52,7 +52,7 @@ def main() -> None:
     store.load(nt.encode(), format=ox.RdfFormat.N_TRIPLES)
     graph = Graph().parse(data=nt, format="nt")
     queries = [(f"{i} pattern(s)", P + "SELECT * WHERE { " + " . ".join(CHAIN[:i]) + " }") for i in range(1, 6)]
-    # the same five patterns, the first four in a subquery: Oxigraph keeps their order, then joins
+    # the same five patterns, the first four in a subquery: joined before the fifth
     queries.append(
         (
             "5, the first 4 in a subquery",
