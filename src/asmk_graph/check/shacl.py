@@ -151,21 +151,18 @@ class _DataNamer:
 
     def __init__(self, data: Graph | set[Triple], ontology: Graph) -> None:
         self.data, self.ontology = data, ontology
-        self._clone: Graph | None = None
+        self._clone = Graph(bind_namespaces="core")  # prefixes and triples come at the first name
         self._name: messages.Namer | None = None
         self._filled = False
 
     def __call__(self, node: Node) -> str:
-        if self._clone is None or self._name is None:
-            self._clone = Graph(bind_namespaces="core")
+        if self._name is None:
             for prefix, namespace in _union_prefixes(self.data, self.ontology):
                 self._clone.namespace_manager.bind(prefix, namespace, override=True, replace=True)
             self._name = messages.namer(self._clone)
         if isinstance(node, BNode) and not self._filled:
-            for triple in _graph(self.data):
-                self._clone.add(triple)
-            for triple in self.ontology:
-                self._clone.add(triple)
+            self._clone += _graph(self.data)
+            self._clone += self.ontology
             self._filled = True
         return self._name(node)
 
