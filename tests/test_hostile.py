@@ -264,7 +264,9 @@ def test_hostile_corpus_against_a_live_server(store: str, request: pytest.Fixtur
             # CI run where 93 -> 102 is usual; a leak still shows as growth beyond that allowance
             in_flight = workers * max_answer if store == "virtuoso" else 0
             allowed = baseline * 1.2 + in_flight
-            assert after <= allowed, f"server memory {after >> 20} MiB after, {baseline >> 20} MiB before"
+            assert after <= allowed, (
+                f"server memory {after >> 20} MiB after, {baseline >> 20} MiB before ({int(allowed) >> 20} MiB allowed)"
+            )
             zombies = [pid for pid in descendants(server.process.pid) if state(pid) == "Z"]
             assert not zombies
             print(

@@ -251,7 +251,7 @@ def sparql_router(
     public_url: str,
 ) -> APIRouter:
     router = APIRouter(tags=["sparql"])
-    endpoint = public_url + SPARQL_PATH  # asked of the router per request, it cost a tenth of a query's time
+    endpoint = public_url + SPARQL_PATH  # the same for every query: no need to ask the router each time
 
     async def answer(request: Request, deadline: Deadline, query: str | None, fields: Fields) -> Response:
         """fields(name): the values of a parameter, from the URL and, for a form POST, the form."""
