@@ -143,10 +143,12 @@ def put_graph(data: bytes, gsp_url: str, graph: str, auth: httpx.Auth | None, ti
         raise LoadError(f"PUT {gsp_url}?graph={graph} answered HTTP {response.status_code}: {response.text[:500]}")
 
 
+# A procedure's error does not undo what it did before (isql then commits it): the handler does.
 REPLACE_PROCEDURE = """
 CREATE PROCEDURE DB.DBA.ASMK_REPLACE_GRAPHS (IN pairs ANY)
 {
   DECLARE i INTEGER;
+  DECLARE EXIT HANDLER FOR SQLSTATE '*' { rollback work; resignal; };
   FOR (i := 0; i < length (pairs); i := i + 2)
   {
     DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id (aref (pairs, i));
