@@ -11,10 +11,18 @@ from .loopback import HTTP
 
 
 class FaultyEndpoint:
-    MODES = ("proxy", "slow", "drip", "garbage", "truncating", "partial")
+    MODES = ("proxy", "slow", "drip", "garbage", "truncating", "partial", "retry")
+    # what Virtuoso answers a query aborted by a database-wide atomic operation
+    RETRY_BODY = (
+        b"<html><head><title>Error 40001</title></head><body><h3>Error 40001</h3><pre>\nSR325: Transaction "
+        b"aborted due to a database checkpoint or database-wide atomic operation. Please retry transaction\n</pre>"
+        b"</body></html>\n"
+    )
 
     def __init__(self, port: int, upstream: str) -> None:
         self.port, self.upstream, self.mode = port, upstream, "proxy"
+        self.retries_asked = 0  # in mode retry: how many queries were answered 40001
+        self.retries_to_ask: int | None = None  # in mode retry: how many to answer so (None: all)
         self.server: ThreadingHTTPServer | None = None
 
     @property
@@ -34,6 +42,9 @@ class FaultyEndpoint:
                     until = time.monotonic() + 5
                     while endpoint.mode == "slow" and time.monotonic() < until:
                         time.sleep(0.05)
+                if endpoint.mode == "retry" and endpoint.retries_asked != endpoint.retries_to_ask:
+                    endpoint.retries_asked += 1
+                    return self.answer(500, {"Content-Type": "text/html"}, endpoint.RETRY_BODY)
                 if endpoint.mode == "garbage":
                     return self.answer(200, {"Content-Type": "text/html"}, b"<html><body>Maintenance</body></html>")
                 if endpoint.mode == "drip":

@@ -94,6 +94,21 @@ def test_garbage_and_truncation_are_bad_gateway(api: TestClient, faulty: FaultyE
     assert response.status_code == 504 and "partial answer" in response.json()["detail"]
 
 
+def test_a_query_the_endpoint_asks_to_retry_is_sent_again_until_the_deadline(
+    api: TestClient, faulty: FaultyEndpoint
+) -> None:
+    faulty.start().mode = "retry"
+    faulty.retries_to_ask = 2
+    response = api.get("/api/states")
+    assert response.status_code == 200 and faulty.retries_asked == 2
+    faulty.retries_asked, faulty.retries_to_ask = 0, None  # asked again and again: given up at the deadline
+    started = time.monotonic()
+    response = api.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"})  # no kept answer
+    assert response.status_code == 503 and "asked to retry until the deadline" in response.text
+    assert faulty.retries_asked > 2 and time.monotonic() - started < FAULTY_TIMEOUT + 2.0
+    faulty.mode = "proxy"
+
+
 CROSS = "SELECT ?s ?p ?o ?copy WHERE { ?s ?p ?o VALUES ?copy { 1 2 3 4 5 } }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

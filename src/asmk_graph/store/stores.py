@@ -69,6 +69,12 @@ class BadEndpointAnswer(StoreError):
     status = 502
 
 
+class EndpointAskedToRetry(StoreError):
+    """The endpoint aborted the query and asked for it again (a serialization failure, SQLSTATE 40001)."""
+
+    status = 503
+
+
 class Store(ABC):
     """Read-only SPARQL 1.1 query access to the ASMK graph: the union, and the named graphs."""
 
@@ -219,6 +225,10 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 # Virtuoso answers HTTP 500 also for errors of the query (SQL states of class 22 data, 37 syntax,
 # 42 access; RDFxx): those are the client's fault, not the endpoint's
 QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
+# SQLSTATE 40001, a serialization failure: Virtuoso's answer to a query that lost a deadlock or
+# was aborted by a checkpoint or a database-wide atomic operation ("Please retry transaction")
+RETRY_ASKED = re.compile(r"\b40001\b|Please retry transaction")
+RETRY_PAUSE = 0.05
 CHUNK = 1 << 16
 EMPTY_GRAPH = "urn:x-asmk:empty-graph"  # names no graph: queries that name a graph not held get it
 PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
@@ -362,10 +372,22 @@ class RemoteStore(Store):
         base: str | None = None,
     ) -> Fetched:
         """The endpoint's answer, read by the deadline and refused beyond max_bytes, without parsing it.
-        dataset: a request's default-graph-uri / named-graph-uri (see graphs()); base: for relative IRIs."""
+        dataset: a request's default-graph-uri / named-graph-uri (see graphs()); base: for relative IRIs.
+        A query the endpoint asks to retry is sent again while the deadline allows."""
         timeout = timeout or self.timeout
         deadline = time.monotonic() + timeout
-        wrapper = self._wrapper(query, timeout, dataset, base)
+        while True:
+            try:
+                return self._fetch_once(query, timeout, deadline, max_bytes, dataset, base)
+            except EndpointAskedToRetry:
+                if time.monotonic() + RETRY_PAUSE >= deadline:
+                    raise
+                time.sleep(RETRY_PAUSE)
+
+    def _fetch_once(
+        self, query: str, timeout: float, deadline: float, max_bytes: int | None, dataset: Any, base: str | None
+    ) -> Fetched:
+        wrapper = self._wrapper(query, deadline - time.monotonic(), dataset, base)
         try:
             response = wrapper.query().response
             media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -440,6 +462,8 @@ class RemoteStore(Store):
 
     def _refusal(self, exc: SPARQLWrapperException) -> StoreError:
         message = str(exc).strip()
+        if RETRY_ASKED.search(message):
+            return EndpointAskedToRetry(f"{self.endpoint} asked to retry until the deadline: {message[:250]}")
         if type(exc).__name__ == "QueryBadFormed" or QUERY_FAULT.search(message):
             return QueryError(f"query error (from the endpoint): {message[:2000]}")
         return BadEndpointAnswer(f"{self.endpoint} failed: {message[:500]}")
