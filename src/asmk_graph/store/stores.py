@@ -18,6 +18,7 @@ down 503, too slow 504, answering something unreadable 502.
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 import time
@@ -227,8 +228,10 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
 # SQLSTATE 40001, a serialization failure: Virtuoso's answer to a query that lost a deadlock or
 # was aborted by a checkpoint or a database-wide atomic operation ("Please retry transaction")
-RETRY_ASKED = re.compile(r"\b40001\b|Please retry transaction")
-RETRY_PAUSE = 0.05
+# Matched only in an HTTP 500 and before the query the error message echoes, so that a query
+# containing the text cannot make an error look like one.
+RETRY_ASKED = re.compile(r"(?:Virtuoso |Error )40001\b|Please retry transaction")
+RETRY_PAUSE, MAX_RETRY_PAUSE = 0.05, 1.0  # seconds, doubled after each retry
 CHUNK = 1 << 16
 EMPTY_GRAPH = "urn:x-asmk:empty-graph"  # names no graph: queries that name a graph not held get it
 PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.IGNORECASE)
@@ -376,13 +379,15 @@ class RemoteStore(Store):
         A query the endpoint asks to retry is sent again while the deadline allows."""
         timeout = timeout or self.timeout
         deadline = time.monotonic() + timeout
+        pause = RETRY_PAUSE
         while True:
             try:
                 return self._fetch_once(query, timeout, deadline, max_bytes, dataset, base)
             except EndpointAskedToRetry:
-                if time.monotonic() + RETRY_PAUSE >= deadline:
+                if time.monotonic() + pause >= deadline:
                     raise
-                time.sleep(RETRY_PAUSE)
+                time.sleep(pause * random.uniform(0.5, 1.0))  # jitter: retried queries do not come back in step
+                pause = min(2 * pause, MAX_RETRY_PAUSE)
 
     def _fetch_once(
         self, query: str, timeout: float, deadline: float, max_bytes: int | None, dataset: Any, base: str | None
@@ -462,10 +467,10 @@ class RemoteStore(Store):
 
     def _refusal(self, exc: SPARQLWrapperException) -> StoreError:
         message = str(exc).strip()
-        if RETRY_ASKED.search(message):
-            return EndpointAskedToRetry(f"{self.endpoint} asked to retry until the deadline: {message[:250]}")
         if type(exc).__name__ == "QueryBadFormed" or QUERY_FAULT.search(message):
             return QueryError(f"query error (from the endpoint): {message[:2000]}")
+        if type(exc).__name__ == "EndPointInternalError" and RETRY_ASKED.search(message.split("SPARQL query:")[0]):
+            return EndpointAskedToRetry(f"{self.endpoint} asked to retry until the deadline: {message[:250]}")
         return BadEndpointAnswer(f"{self.endpoint} failed: {message[:500]}")
 
     def _parse(self, body: bytes, media: str, max_rows: int | None) -> Answer:
