@@ -32,7 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 from SPARQLWrapper import BASIC, DIGEST, POST, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, SPARQLWrapperException
 
 from ..paths import ProjectPaths
 from .errors import QueryError as QueryError  # re-exported: the API catches them from here
@@ -227,9 +227,9 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 # 42 access; RDFxx): those are the client's fault, not the endpoint's
 QUERY_FAULT = re.compile(r"Virtuoso (?:22|37|42)\w{3} Error|Virtuoso RDF\d\d Error")
 # SQLSTATE 40001, a serialization failure: Virtuoso's answer to a query that lost a deadlock or
-# was aborted by a checkpoint or a database-wide atomic operation ("Please retry transaction")
-# Matched only in an HTTP 500 and before the query the error message echoes, so that a query
-# containing the text cannot make an error look like one.
+# was aborted by a checkpoint or a database-wide atomic operation ("Please retry transaction").
+# Looked for only in an HTTP 500 and before the query the message echoes, so that a query
+# containing the text cannot pass for one.
 RETRY_ASKED = re.compile(r"(?:Virtuoso |Error )40001\b|Please retry transaction")
 RETRY_PAUSE, MAX_RETRY_PAUSE = 0.05, 1.0  # seconds, doubled after each retry
 CHUNK = 1 << 16
@@ -467,9 +467,9 @@ class RemoteStore(Store):
 
     def _refusal(self, exc: SPARQLWrapperException) -> StoreError:
         message = str(exc).strip()
-        if type(exc).__name__ == "QueryBadFormed" or QUERY_FAULT.search(message):
+        if isinstance(exc, QueryBadFormed) or QUERY_FAULT.search(message):
             return QueryError(f"query error (from the endpoint): {message[:2000]}")
-        if type(exc).__name__ == "EndPointInternalError" and RETRY_ASKED.search(message.split("SPARQL query:")[0]):
+        if isinstance(exc, EndPointInternalError) and RETRY_ASKED.search(message.split("SPARQL query:")[0]):
             return EndpointAskedToRetry(f"{self.endpoint} asked to retry until the deadline: {message[:250]}")
         return BadEndpointAnswer(f"{self.endpoint} failed: {message[:500]}")
 
