@@ -15,7 +15,7 @@ Each stage is timed on its own, in the same run, for `SELECT ?s WHERE { ?s ?p ?o
    (c) a route added after all others that answers at once, through every ASGI layer;
 7. HTTP: wrk with one keep-alive connection against a live `asmk-graph serve` (1 / requests per second).
 
-The differences follow: HTTP minus 6a is uvicorn (h11, its access log); 6a minus 6b the hand-off to
+The differences follow: HTTP minus 6a is uvicorn (httptools, its access log); 6a minus 6b the hand-off to
 a worker and back; 6b minus 6c the /sparql handler itself; 6c the ASGI layers and FastAPI's routing.
 
     .venv/bin/python benchmarks/bench_sparql_path.py
@@ -197,7 +197,7 @@ def main() -> None:
     http = stages["7. HTTP, one keep-alive client (wrk)"] = 1e6 / step.rps
     a, b, c = in_process["a"], in_process["b"], in_process["c"]
     stages |= {
-        "7 - 6a: uvicorn (h11, access log)": http - a,
+        "7 - 6a: uvicorn (httptools, access log)": http - a,
         "6a - 6b: the hand-off to a worker and back": a - b,
         "6b - 6c: the /sparql handler (parameters, query check, negotiation, response)": b - c,
         "6c: ASGI layers and routing": c,

@@ -1,4 +1,4 @@
-"""A live server: `asmk-graph serve` in its own process on 127.0.0.1, as a user starts it (uvicorn, h11).
+"""A live server: `asmk-graph serve` in its own process on 127.0.0.1, as a user starts it (web/http11.py).
 
 conftest.live_servers starts one per store for the whole session; tests that talk HTTP to a real
 server (clients written by others, the W3C tests, a browser) share it.

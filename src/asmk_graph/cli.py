@@ -192,6 +192,7 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
     import uvicorn
 
     from .web.app import create_app
+    from .web.http11 import Http11Protocol
     from .web.limits import Limits
 
     if args.build:
@@ -220,9 +221,7 @@ def cmd_serve(args: argparse.Namespace, paths: ProjectPaths) -> int:
         api_cache=not args.no_api_cache,
         api_cache_ttl=args.api_cache_ttl,
     )
-    # h11, not httptools: httptools drops the body of a POST that offers an upgrade (Upgrade: h2c),
-    # which curl --http2 and Java's HTTP client (Jena) send
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http="h11")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=Http11Protocol)
     return 0
 
 

@@ -1,0 +1,183 @@
+"""HTTP/1.1 framing of the live server (web/http11.py) at the byte level, over a raw socket: the body of
+a request whose upgrade offer is declined, pipelined requests after it, and the bound on the head."""
+
+from __future__ import annotations
+
+import json
+import select
+import socket
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+import pytest
+
+from asmk_graph.web.http11 import MAX_HEAD
+
+
+@pytest.fixture(scope="module")
+def address(live_servers: object) -> tuple[str, int]:
+    url = urllib.parse.urlsplit(live_servers.url("oxigraph"))  # type: ignore[attr-defined]
+    assert url.hostname is not None and url.port is not None
+    return url.hostname, url.port
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class Connection:
+    """One TCP connection: sends bytes as given (each part its own write) and reads whole answers."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        self.sock = socket.create_connection(address, timeout=10)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.received = b""
+
+    def send(self, *parts: bytes) -> None:
+        for part in parts:
+            self.sock.sendall(part)
+            time.sleep(0.05)  # each part arrives in a read of its own
+
+    def answer(self) -> Answer:
+        head = self._until(b"\r\n\r\n")
+        status_line, *fields = head.decode("latin-1").split("\r\n")
+        headers = {name.lower(): value.strip() for name, value in (field.split(":", 1) for field in fields)}
+        body = self._exactly(int(headers["content-length"]))
+        return Answer(int(status_line.split()[1]), headers, body)
+
+    def answered(self) -> bool:
+        return bool(select.select([self.sock], [], [], 0)[0])
+
+    def closed(self) -> bool:
+        return self.received == b"" and self.sock.recv(1) == b""
+
+    def _until(self, marker: bytes) -> bytes:
+        while marker not in self.received:
+            self._read()
+        head, self.received = self.received.split(marker, 1)
+        return head
+
+    def _exactly(self, size: int) -> bytes:
+        while len(self.received) < size:
+            self._read()
+        taken, self.received = self.received[:size], self.received[size:]
+        return taken
+
+    def _read(self) -> None:
+        data = self.sock.recv(1 << 16)
+        if not data:
+            raise EOFError(f"the server closed the connection; unread: {self.received!r}")
+        self.received += data
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+H2C_OFFER = b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+
+
+def post_head(framing: bytes, offer: bytes = H2C_OFFER) -> bytes:
+    return (
+        b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nAccept: application/sparql-results+json\r\n"
+        b"Content-Type: application/sparql-query\r\n" + offer + framing + b"\r\n"
+    )
+
+
+def query(number: int) -> bytes:
+    return f"SELECT ?n WHERE {{ BIND({number} AS ?n) }}".encode()
+
+
+def content_length(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n" % len(body)
+
+
+def value(answer: Answer) -> str:
+    assert answer.status == 200, answer
+    return str(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_declined_h2c_offer_keeps_its_body_the_connection_and_what_follows(address: tuple[str, int]) -> None:
+    first, second = query(41), query(42)
+    connection = Connection(address)
+    try:
+        # the first body arrives in two reads; the second request follows in the same read as its end
+        connection.send(
+            post_head(content_length(first)), first[:10], first[10:] + post_head(content_length(second)) + second
+        )
+        assert [value(connection.answer()), value(connection.answer())] == ["41", "42"]
+        connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")  # the connection is still open
+        assert connection.answer().status == 200
+    finally:
+        connection.close()
+
+
+def test_a_declined_h2c_offer_with_a_chunked_body_is_answered_then_the_connection_closes(
+    address: tuple[str, int],
+) -> None:
+    body = query(43)
+    connection = Connection(address)
+    try:
+        chunked = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (7, body[:7], len(body) - 7, body[7:])
+        connection.send(post_head(b"Transfer-Encoding: chunked\r\n"), chunked[:12], chunked[12:])
+        answer = connection.answer()
+        assert value(answer) == "43"
+        assert answer.headers.get("connection") == "close"
+        assert connection.closed()
+    finally:
+        connection.close()
+
+
+def test_a_bad_chunk_after_a_declined_offer_is_answered_400(address: tuple[str, int]) -> None:
+    connection = Connection(address)
+    try:
+        connection.send(post_head(b"Transfer-Encoding: chunked\r\n") + b"zz\r\nnot a chunk\r\n")
+        answer = connection.answer()
+        assert answer.status == 400 and b"chunked" in answer.body
+    finally:
+        connection.close()
+
+
+def test_a_declined_offer_without_a_body_and_a_request_pipelined_after_it(address: tuple[str, int]) -> None:
+    connection = Connection(address)
+    try:
+        get = b"GET /health HTTP/1.1\r\nHost: localhost\r\n"
+        connection.send(get + H2C_OFFER + b"\r\n" + get + b"\r\n")
+        assert [connection.answer().status, connection.answer().status] == [200, 200]
+    finally:
+        connection.close()
+
+
+def test_the_head_is_bounded(address: tuple[str, int]) -> None:
+    for size, status in [(MAX_HEAD - 1024, 200), (MAX_HEAD + 1, 431)]:
+        connection = Connection(address)
+        try:
+            # the padding comes in small reads, as a slow client would send it
+            padding = b"X-Padding: " + b"p" * size + b"\r\n"
+            connection.send(
+                b"GET /health HTTP/1.1\r\nHost: localhost\r\n", padding[: size // 2], padding[size // 2 :] + b"\r\n"
+            )
+            answer = connection.answer()
+            assert answer.status == status, (size, answer)
+            if status == 431:
+                assert str(MAX_HEAD).encode() in answer.body
+                assert connection.closed()
+        finally:
+            connection.close()
+
+
+def test_a_field_that_never_ends_is_refused_once_it_is_too_long(address: tuple[str, int]) -> None:
+    connection = Connection(address)
+    try:
+        connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Endless: ")
+        for _ in range(MAX_HEAD // 2048 + 2):  # 2 KiB a read, never a line end, until the server answers
+            connection.send(b"e" * 2048)
+            if connection.answered():
+                break
+        answer = connection.answer()
+        assert answer.status == 431 and connection.closed()
+    finally:
+        connection.close()
