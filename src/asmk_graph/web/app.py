@@ -108,9 +108,10 @@ def create_app(
     pages = Pages(store, queries, paths, base, search)
     app.state.pages = pages
 
-    app.include_router(rest_router(store, queries, search, public_url))
     store_count = StoreCount(lambda: int(store.select(queries["api/count"].text)[0]["triples"]))
+    # first: the router tries routes in order, and /sparql is what a client calls in a loop
     app.include_router(sparql_router(store_count, runner, query_timeout, max_rows, limits, public_url))
+    app.include_router(rest_router(store, queries, search, public_url))
     app.include_router(pages_router(pages))  # before /id/{path}: it serves /id/ and /id/{kind}/
     add_linked_data(app, store, queries, paths, base, pages, public_url)
     app.include_router(catalog_router(paths.graph_dir))
