@@ -21,6 +21,7 @@ from .errors import PROBLEM_MEDIA
 from .matching import TYPES
 from .reconcile import CALLBACK
 from .rest import OUTCOMES, STATE_CODE
+from .templating import SPARQL_PATH
 
 RDF_MEDIA = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
 TEXT = {"type": "string"}
@@ -204,7 +205,7 @@ def document_sparql(paths: dict[str, Any]) -> None:
     }
     refused = problems("400", "406", "413", *STORE_PROBLEMS)
     read_only = {"403": {**refused["400"], "description": "SPARQL Update: this endpoint is read-only"}}
-    get = paths["/sparql"]["get"]
+    get = paths[SPARQL_PATH]["get"]
     query = {
         "name": "query",
         "in": "query",
@@ -215,7 +216,7 @@ def document_sparql(paths: dict[str, Any]) -> None:
     }
     get["parameters"] = [query, *query_parameters(*PROTOCOL_PARAMETERS)]
     set_responses(get, {"200": answer, **refused, **read_only})
-    post = paths["/sparql"]["post"]
+    post = paths[SPARQL_PATH]["post"]
     post["parameters"] = query_parameters(*PROTOCOL_PARAMETERS)
     form = {
         "type": "object",

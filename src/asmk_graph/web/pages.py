@@ -31,7 +31,7 @@ from ..store.stores import Store
 from .linked_data import SUFFIX_MEDIA
 from .rest import resolution_item
 from .search import Search, fold_plain, highlight
-from .templating import WEB_DIR, Links, page_language, render_page, wants_html
+from .templating import SPARQL_PATH, WEB_DIR, Links, page_language, render_page, wants_html
 
 PAGES = Namespace("urn:asmk:pages#")
 NAME_PROPERTIES = {str(p) for p in (RDFS.label, SKOS.prefLabel, FOAF.name, DCTERMS.title)}
@@ -691,7 +691,7 @@ def service_index() -> dict[str, Any]:
     api = ("conferences", "states", "chairs", "persons", "resolutions", "bodies", "sources")
     return {
         "api": [f"/api/{r}" for r in api],
-        "sparql": "/sparql",
+        "sparql": SPARQL_PATH,
         "linkedData": ["/id/", "/ontology", "/shapes"],
         "dumps": [f"/dumps/{n}" for n in DUMP_NAMES],
         "catalog": "/catalog",

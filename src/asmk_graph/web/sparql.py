@@ -42,14 +42,13 @@ from .limits import Limits, arrival
 from .linked_data import OFFERED, negotiate, render
 from .query_check import READ_ONLY, QueryRefused, check_query
 from .sparql_request import FORMAT_PARAMETERS, Dataset, choose_media, dataset_from, one_query
-from .templating import wants_html
+from .templating import SPARQL_PATH, wants_html
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
-SPARQL_PATH = "/sparql"
 # format name -> media type; the first of each group is the default
 XML_MEDIA = ("application/sparql-results+xml", "application/rdf+xml")
 SD_FORMATS = (

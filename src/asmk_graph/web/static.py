@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from ..paths import ProjectPaths
-from .templating import WEB_DIR, render_page
+from .templating import SPARQL_PATH, WEB_DIR, render_page
 
 # The Content-Security-Policy these pages work under (the browser tests apply it and fail on any
 # violation). Scripts, styles, images, fonts and fetches come from this host only; no inline script,
@@ -28,7 +28,7 @@ PAGES_CSP = (
 )
 # Two pages need inline styles: YASGUI's table column resizer (/sparql) and ReDoc's styled-components
 # (/redoc) insert <style> elements at run time. Scripts stay 'self' only there too.
-INLINE_STYLE_PATHS = ("/sparql", "/redoc")
+INLINE_STYLE_PATHS = (SPARQL_PATH, "/redoc")
 
 
 def csp_for(path: str) -> str:

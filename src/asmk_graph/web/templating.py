@@ -19,6 +19,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..namespaces import ASMK, ONTOLOGY_IRI
 from .linked_data import negotiate
 
+SPARQL_PATH = "/sparql"  # the endpoint: its route (sparql.py) and every link to it
+
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES = Environment(
     loader=FileSystemLoader(WEB_DIR / "templates"),
@@ -63,7 +65,7 @@ class Links:
             (self.base + "id/", "/id/"),
             (str(ASMK), "/ontology#"),
             (str(ONTOLOGY_IRI), "/ontology"),
-            (self.base + "sparql", "/sparql"),
+            (self.base + "sparql", SPARQL_PATH),
         ):
             if iri.startswith(prefix):
                 return self.local(local + iri[len(prefix) :])
