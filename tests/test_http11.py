@@ -73,7 +73,10 @@ class Connection:
             raise EOFError(f"the server closed the connection; unread: {self.received!r}")
         self.received += data
 
-    def close(self) -> None:
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *_: object) -> None:
         self.sock.close()
 
 
@@ -102,8 +105,7 @@ def value(answer: Answer) -> str:
 
 def test_a_declined_h2c_offer_keeps_its_body_the_connection_and_what_follows(address: tuple[str, int]) -> None:
     first, second = query(41), query(42)
-    connection = Connection(address)
-    try:
+    with Connection(address) as connection:
         # the first body arrives in two reads; the second request follows in the same read as its end
         connection.send(
             post_head(content_length(first)), first[:10], first[10:] + post_head(content_length(second)) + second
@@ -111,50 +113,38 @@ def test_a_declined_h2c_offer_keeps_its_body_the_connection_and_what_follows(add
         assert [value(connection.answer()), value(connection.answer())] == ["41", "42"]
         connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")  # the connection is still open
         assert connection.answer().status == 200
-    finally:
-        connection.close()
 
 
 def test_a_declined_h2c_offer_with_a_chunked_body_is_answered_then_the_connection_closes(
     address: tuple[str, int],
 ) -> None:
     body = query(43)
-    connection = Connection(address)
-    try:
+    with Connection(address) as connection:
         chunked = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (7, body[:7], len(body) - 7, body[7:])
         connection.send(post_head(b"Transfer-Encoding: chunked\r\n"), chunked[:12], chunked[12:])
         answer = connection.answer()
         assert value(answer) == "43"
         assert answer.headers.get("connection") == "close"
         assert connection.closed()
-    finally:
-        connection.close()
 
 
 def test_a_bad_chunk_after_a_declined_offer_is_answered_400(address: tuple[str, int]) -> None:
-    connection = Connection(address)
-    try:
+    with Connection(address) as connection:
         connection.send(post_head(b"Transfer-Encoding: chunked\r\n") + b"zz\r\nnot a chunk\r\n")
         answer = connection.answer()
         assert answer.status == 400 and b"chunked" in answer.body
-    finally:
-        connection.close()
 
 
 def test_a_declined_offer_without_a_body_and_a_request_pipelined_after_it(address: tuple[str, int]) -> None:
-    connection = Connection(address)
-    try:
+    with Connection(address) as connection:
         get = b"GET /health HTTP/1.1\r\nHost: localhost\r\n"
         connection.send(get + H2C_OFFER + b"\r\n" + get + b"\r\n")
         assert [connection.answer().status, connection.answer().status] == [200, 200]
-    finally:
-        connection.close()
 
 
 def test_the_head_is_bounded(address: tuple[str, int]) -> None:
     for size, status in [(MAX_HEAD - 1024, 200), (MAX_HEAD + 1, 431)]:
-        connection = Connection(address)
-        try:
+        with Connection(address) as connection:
             # the padding comes in small reads, as a slow client would send it
             padding = b"X-Padding: " + b"p" * size + b"\r\n"
             connection.send(
@@ -165,13 +155,10 @@ def test_the_head_is_bounded(address: tuple[str, int]) -> None:
             if status == 431:
                 assert str(MAX_HEAD).encode() in answer.body
                 assert connection.closed()
-        finally:
-            connection.close()
 
 
 def test_a_field_that_never_ends_is_refused_once_it_is_too_long(address: tuple[str, int]) -> None:
-    connection = Connection(address)
-    try:
+    with Connection(address) as connection:
         connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Endless: ")
         for _ in range(MAX_HEAD // 2048 + 2):  # 2 KiB a read, never a line end, until the server answers
             connection.send(b"e" * 2048)
@@ -179,5 +166,3 @@ def test_a_field_that_never_ends_is_refused_once_it_is_too_long(address: tuple[s
                 break
         answer = connection.answer()
         assert answer.status == 431 and connection.closed()
-    finally:
-        connection.close()
