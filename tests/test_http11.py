@@ -53,7 +53,21 @@ class Connection:
         return bool(select.select([self.sock], [], [], 0)[0])
 
     def closed(self) -> bool:
-        return self.received == b"" and self.sock.recv(1) == b""
+        """Whether the server closed the connection with nothing more to read (a reset counts as closed)."""
+        try:
+            return self.received == b"" and self.sock.recv(1) == b""
+        except ConnectionResetError:
+            return self.received == b""
+
+    def send_until_answered(self, part: bytes, most: int) -> None:
+        """Send part again and again (each its own read) until the server answers, at most `most` bytes."""
+        sent = 0
+        while sent < most and not self.answered():
+            try:
+                self.send(part)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+            sent += len(part)
 
     def _until(self, marker: bytes) -> bytes:
         while marker not in self.received:
@@ -160,9 +174,68 @@ def test_the_head_is_bounded(address: tuple[str, int]) -> None:
 def test_a_field_that_never_ends_is_refused_once_it_is_too_long(address: tuple[str, int]) -> None:
     with Connection(address) as connection:
         connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Endless: ")
-        for _ in range(MAX_HEAD // 2048 + 2):  # 2 KiB a read, never a line end, until the server answers
-            connection.send(b"e" * 2048)
-            if connection.answered():
-                break
+        connection.send_until_answered(b"e" * 2048, most=4 * MAX_HEAD)  # never a line end
         answer = connection.answer()
         assert answer.status == 431 and connection.closed()
+
+
+def test_a_trailer_that_never_ends_is_refused(address: tuple[str, int]) -> None:
+    body = query(44)
+    with Connection(address) as connection:
+        connection.send(
+            post_head(b"Transfer-Encoding: chunked\r\n", offer=b""), b"%x\r\n%s\r\n0\r\nX-Endless: " % (len(body), body)
+        )
+        connection.send_until_answered(b"t" * 2048, most=4 * MAX_HEAD)
+        answer = connection.answer()
+        assert answer.status == 431 and connection.closed()
+
+
+def test_only_chunked_is_accepted_with_an_upgrade_offer(address: tuple[str, int]) -> None:
+    """Without this, the body of `Transfer-Encoding: gzip` would be parsed as a request of its own."""
+    with Connection(address) as connection:
+        smuggled = b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        connection.send(post_head(b"Transfer-Encoding: gzip\r\n") + smuggled)
+        answer = connection.answer()
+        assert answer.status == 400 and b"Transfer-Encoding" in answer.body
+        assert connection.closed()
+
+
+def test_what_follows_the_last_chunk_of_a_declined_offer_is_not_parsed(address: tuple[str, int]) -> None:
+    body = query(45)
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    for after in [
+        b"GARBAGE\r\n\r\n",
+        b"GET / HTTP/1.1\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n",
+        b"GET /a HTTP/1.1\r\nHo",
+    ]:
+        with Connection(address) as connection:
+            connection.send(post_head(b"Transfer-Encoding: chunked\r\n") + chunked + after)
+            assert value(connection.answer()) == "45", after
+            assert connection.closed(), after
+
+
+def test_a_bad_request_pipelined_after_a_good_one_does_not_cut_into_its_answer(address: tuple[str, int]) -> None:
+    with Connection(address) as connection:
+        too_long = b"GET /health HTTP/1.1\r\nX-Padding: " + b"p" * (MAX_HEAD + 1) + b"\r\n\r\n"
+        connection.send(post_head(content_length(query(46)), offer=b"") + query(46) + too_long)
+        assert value(connection.answer()) == "46"
+        assert connection.closed()
+
+
+def test_a_body_and_a_pipelined_request_across_reads_are_not_taken_for_an_unfinished_head(
+    address: tuple[str, int],
+) -> None:
+    body = query(47) + b" #" + b"x" * (2 * MAX_HEAD)  # longer than the head bound, in the read that ends the head
+    head = post_head(content_length(body), offer=b"")
+    cut = head.index(b"Content-Length") + 10
+    with Connection(address) as connection:
+        connection.send(head[:cut], head[cut:] + body + b"GET /health HTTP/1.1\r\nHo", b"st: localhost\r\n\r\n")
+        assert value(connection.answer()) == "47"
+        assert connection.answer().status == 200
+
+
+def test_a_declined_offer_with_a_zero_length_written_00_is_answered_at_once(address: tuple[str, int]) -> None:
+    with Connection(address) as connection:  # the application reads the (empty) body: it must not wait for more
+        connection.send(post_head(b"Content-Length: 00\r\n"))
+        answer = connection.answer()
+        assert answer.status == 400 and b"query" in answer.body.lower(), answer

@@ -1,19 +1,24 @@
-"""HTTP/1.1 for `serve`: uvicorn's httptools protocol (llhttp, in C), with two things it lacks.
+"""HTTP/1.1 for `serve`: uvicorn's httptools protocol (llhttp, in C), with what it lacks and h11 had.
 
-h11, uvicorn's pure-Python parser, has both, but costs about a tenth of a request's time at one
-client (docs/benchmarks.md). So the faster parser gets them here:
+h11, uvicorn's pure-Python parser, costs about a tenth of a request's time at one client
+(docs/benchmarks.md). So the faster parser gets these here:
 
 - **A declined upgrade keeps its body.** A request that offers an upgrade the server does not make
   (`Connection: Upgrade, HTTP2-Settings` with `Upgrade: h2c`, sent by `curl --http2` and by Java's
   HTTP client, so Jena) is answered as plain HTTP/1.1, as RFC 9110 §7.8 allows. httptools skips
   the body of any request that offers an upgrade and leaves it in the stream, so a POSTed query
   arrived empty. Here the body is read from the stream: by its Content-Length (the connection
-  then stays open), or by its chunked framing (the connection then closes after the answer,
-  since the framing parser cannot say where the body ended within the last read).
-- **The head is bounded.** The request line and the header fields together may take MAX_HEAD
-  bytes (h11's bound), and a head may go on over further reads for at most MAX_HEAD more bytes
-  (httptools buffers an unfinished field, unseen, until it ends). Beyond either, the answer is
-  431 and the connection closes. httptools alone keeps whatever arrives.
+  then stays open, and pipelined requests after it are parsed), or by its chunked framing (after
+  the last chunk nothing more is parsed, and the connection closes once answered). Any other
+  Transfer-Encoding is refused with 400, as llhttp refuses it without an upgrade offer.
+- **Fields are bounded.** The fields llhttp hands over (the request target, each header name and
+  value) may add up to MAX_HEAD bytes (h11's bound), and so may the trailer fields of a chunked
+  body. A head or a trailer section still unfinished may grow over further reads by at most
+  MAX_HEAD bytes (httptools buffers an unfinished field, unseen, until it ends). Beyond either:
+  431. httptools alone buffers whatever arrives. A read holds at most 256 KiB, parsed at once.
+- **A request that cannot be parsed does not cut into an earlier answer.** If it follows a request
+  whose answer is still being sent, that answer is finished and the connection then closes;
+  otherwise the error is answered (400 or 431) and the connection closed.
 """
 
 from __future__ import annotations
@@ -24,88 +29,101 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 MAX_HEAD = 16 * 1024
+NOTHING = memoryview(b"")
 
 
-class _HeadTooLarge(Exception):
-    pass
+class _Refused(Exception):
+    """Raised in a parser callback to stop parsing; the protocol's `refusal` says how to answer."""
 
 
 class _DeclinedUpgradeBody:
-    """The body of a request whose upgrade offer is declined, read from the stream that follows its head."""
+    """The body of a request whose upgrade offer is declined, read from the stream after its head."""
 
-    def __init__(self, protocol: Http11Protocol, headers: list[tuple[bytes, bytes]]) -> None:
-        self.protocol = protocol
-        self.done = False
-        lengths = [value for name, value in headers if name == b"content-length"]
-        self.left: int | None = int(lengths[0]) if lengths else None  # None: chunked
-        if self.left is None:  # llhttp parses the chunked framing behind a head that asks for nothing else
+    def __init__(self, protocol: Http11Protocol, length: int | None) -> None:
+        self.protocol, self.left, self.done = protocol, length, False  # length None: chunked
+        if length is None:  # llhttp parses the chunked framing behind a head that asks for nothing else
             self.framing = httptools.HttpRequestParser(self)
             self.framing.feed_data(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
 
-    def feed(self, data: bytes) -> bytes:
-        """Pass data's body bytes on; return the bytes after the body (the next request's, if any)."""
+    def feed(self, data: memoryview) -> memoryview:
+        """Pass data's body bytes on; return the bytes after a Content-Length body (the next request's)."""
         if self.left is None:
-            self.framing.feed_data(data)  # llhttp errors (bad chunk sizes) propagate: the caller answers 400
-            return b""
+            try:
+                self.framing.feed_data(data)
+            except (httptools.HttpParserError, httptools.HttpParserUpgrade):
+                if not self.done:  # a bad chunk; after the last chunk, parsing was stopped on purpose
+                    raise httptools.HttpParserError("invalid chunked body") from None
+            return NOTHING
         body, rest = data[: self.left], data[self.left :]
         self.left -= len(body)
         if body:
-            self.protocol.on_body(body)
+            self.protocol.on_body(bytes(body))
         if self.left == 0:
             self.on_message_complete()
         return rest
 
-    # llhttp callbacks (chunked framing)
+    # llhttp callbacks (the chunked framing; it has no on_header, so httptools keeps no trailer)
     def on_body(self, body: bytes) -> None:
-        if not self.done:
-            self.protocol.on_body(body)
+        self.protocol.on_body(body)
 
     def on_message_complete(self) -> None:
-        if not self.done:
-            self.done = True
-            self.protocol.declined_body_read(closing=self.left is None)
+        self.done = True
+        self.protocol.declined_body_read(chunked=self.left is None)
+
+    def on_message_begin(self) -> None:
+        if self.done:  # bytes after the last chunk: a client that offered an upgrade must wait for the answer
+            raise _Refused
 
 
 class Http11Protocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.head_size = 0  # bytes of the request line and the fields parsed so far
-        self.unfinished = 0  # bytes of further reads that ended with the head still unfinished
-        self.in_head = False
-        self.head_too_large = False
+        self.fields = 0  # bytes of the head's fields so far (after the head: of the trailer fields)
+        self.unfinished = 0  # bytes of further reads that ended with those fields unfinished
+        self.in_head = self.in_fields = False  # in_fields: the head, or a chunk's size line or trailers
+        self.began = False  # a message began in the current read
+        self.refusal: tuple[int, str] | None = None
         self.declined: _DeclinedUpgradeBody | None = None
+        self.discarding = False  # parse nothing more: the connection closes after the current answer
 
     def data_received(self, data: bytes) -> None:
-        while data and not self.transport.is_closing():
-            data = self._parse(data)
+        view = memoryview(data)
+        while view and not self.discarding and not self.transport.is_closing():
+            view = self._parse(view)
 
-    def _parse(self, data: bytes) -> bytes:
+    def _parse(self, data: memoryview) -> memoryview:
         """Parse data; return what is left for the next round (what follows a declined upgrade's head)."""
+        self._unset_keepalive_if_required()
         if self.declined is not None:
             try:
                 return self.declined.feed(data)
             except httptools.HttpParserError:
-                self.send_400_response("Invalid chunked request body.")
-                return b""
-        self._unset_keepalive_if_required()
-        continued = self.in_head
+                self.stop(400, "Invalid chunked request body.")
+                return NOTHING
+        continued, self.began = self.in_fields, False
         try:
             self.parser.feed_data(data)
-            if continued and self.in_head:
+            if continued and self.in_fields and not self.began:
                 self._count(len(data), unfinished=True)
-        except _HeadTooLarge:
-            self.refuse(431, f"The request line and header fields exceed {MAX_HEAD} bytes.")
         except httptools.HttpParserUpgrade as upgrade:
             if self._should_upgrade():
                 self.handle_websocket_upgrade()
-                return b""
-            return data[upgrade.args[0] :]  # llhttp stops at the head: the body, or the next request, follows
-        except httptools.HttpParserError:
-            if self.head_too_large:
-                self.refuse(431, f"The request line and header fields exceed {MAX_HEAD} bytes.")
-            else:
-                self.send_400_response("Invalid HTTP request received.")
-        return b""
+                return NOTHING
+            return data[upgrade.args[0] :]  # llhttp stops after the head: the body, or the next request, follows
+        except (httptools.HttpParserError, _Refused):
+            self.stop(*(self.refusal or (400, "Invalid HTTP request received.")))
+        return NOTHING
+
+    def stop(self, status: int, message: str) -> None:
+        """Parse nothing more on this connection, answering status unless an earlier answer is under way."""
+        self.discarding = True
+        cycle = self.cycle
+        if cycle is not None and not cycle.more_body and not cycle.response_complete:
+            cycle.keep_alive = False  # an earlier request's answer is being sent: let it end, then close
+        elif cycle is not None and cycle.more_body and cycle.response_started:
+            self.transport.close()  # its own answer has begun: the application sees the client leave
+        else:
+            self.refuse(status, message)
 
     def refuse(self, status: int, message: str) -> None:
         """Answer status with message as plain text and close the connection (no application involved)."""
@@ -118,21 +136,21 @@ class Http11Protocol(HttpToolsProtocol):
         self.transport.write(b"".join([*head, b"connection: close\r\n\r\n", text]))
         self.transport.close()
 
-    def declined_body_read(self, closing: bool) -> None:
+    def declined_body_read(self, chunked: bool) -> None:
         self.declined = None
-        if closing:
+        if chunked:
+            self.discarding = True  # the framing parser cannot say where the body ended within the read
+            if self.cycle.response_complete:
+                self.transport.close()
+                return
             self.cycle.keep_alive = False
         super().on_message_complete()
 
     # llhttp callbacks
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.head_size = self.unfinished = 0
-        self.in_head = True
-
-    def on_headers_complete(self) -> None:
-        self.in_head = False
-        super().on_headers_complete()
+        self.fields = self.unfinished = 0
+        self.in_head = self.in_fields = self.began = True
 
     def on_url(self, url: bytes) -> None:
         self._count(len(url))
@@ -140,27 +158,48 @@ class Http11Protocol(HttpToolsProtocol):
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._count(len(name) + len(value) + 4)
-        super().on_header(name, value)
+        if self.in_head:
+            super().on_header(name, value)  # trailers are counted and dropped, as uvicorn drops them
+
+    def on_headers_complete(self) -> None:
+        self.in_head = self.in_fields = False
+        self.fields = self.unfinished = 0
+        super().on_headers_complete()
+
+    def on_chunk_header(self) -> None:
+        self.in_fields = True  # a size line, or the last chunk's trailer fields, until body or chunk end
+
+    def on_body(self, body: bytes) -> None:
+        self.in_fields = False
+        super().on_body(body)
+
+    def on_chunk_complete(self) -> None:
+        self.in_fields = False
 
     def on_message_complete(self) -> None:
-        if self.parser.should_upgrade() and not self._should_upgrade() and self._has_body():
-            self.declined = _DeclinedUpgradeBody(self, self.headers)  # llhttp skipped the body: read it here
-            return
+        if self.parser.should_upgrade() and not self._should_upgrade():
+            length = self._declined_body_length()
+            if length != 0:
+                self.declined = _DeclinedUpgradeBody(self, length)  # llhttp skipped the body: read it here
+                return
         super().on_message_complete()
+
+    def _declined_body_length(self) -> int | None:
+        """The body length of a request whose upgrade is declined: 0 without a body, None if chunked."""
+        codings = b",".join(value for name, value in self.headers if name == b"transfer-encoding")
+        if codings:
+            if codings.rsplit(b",", 1)[-1].strip().lower() != b"chunked":
+                self.refusal = (400, "A Transfer-Encoding other than chunked is not accepted.")
+                raise _Refused
+            return None
+        lengths = [value for name, value in self.headers if name == b"content-length"]
+        return int(lengths[0]) if lengths else 0  # llhttp has checked that it is one number
 
     def _count(self, size: int, unfinished: bool = False) -> None:
         if unfinished:
             self.unfinished += size
         else:
-            self.head_size += size
-        if self.head_size > MAX_HEAD or self.unfinished > MAX_HEAD:
-            self.head_too_large = True
-            raise _HeadTooLarge
-
-    def _has_body(self) -> bool:
-        for name, value in self.headers:
-            if name == b"content-length" and value.strip() not in (b"", b"0"):
-                return True
-            if name == b"transfer-encoding" and b"chunked" in value.lower():
-                return True
-        return False
+            self.fields += size
+        if self.fields > MAX_HEAD or self.unfinished > MAX_HEAD:
+            self.refusal = (431, f"The request's header (or trailer) fields exceed {MAX_HEAD} bytes.")
+            raise _Refused
