@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from asmk_graph.web.http11 import MAX_HEAD
+from asmk_graph.web.http11 import MAX_HEAD, MAX_QUEUED
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +54,14 @@ class Connection:
 
     def closed(self) -> bool:
         """Whether the server closed the connection with nothing more to read (a reset counts as closed)."""
+        if self.received:
+            return False
         try:
-            return self.received == b"" and self.sock.recv(1) == b""
+            data = self.sock.recv(1 << 16)
         except ConnectionResetError:
-            return self.received == b""
+            return True
+        self.received += data
+        return data == b""
 
     def send_until_answered(self, part: bytes, most: int) -> None:
         """Send part again and again (each its own read) until the server answers, at most `most` bytes."""
@@ -239,3 +243,44 @@ def test_a_declined_offer_with_a_zero_length_written_00_is_answered_at_once(addr
         connection.send(post_head(b"Content-Length: 00\r\n"))
         answer = connection.answer()
         assert answer.status == 400 and b"query" in answer.body.lower(), answer
+
+
+def test_a_bad_body_of_a_queued_request_is_answered_in_its_turn(address: tuple[str, int]) -> None:
+    first = (
+        b"GET /sparql?query=" + urllib.parse.quote(query(48).decode()).encode() + b" HTTP/1.1\r\nHost: localhost\r\n"
+    )
+    first += b"Accept: application/sparql-results+json\r\n\r\n"
+    with Connection(address) as connection:  # one read: the POST waits for its turn while its chunk is bad
+        connection.send(first + post_head(b"Transfer-Encoding: chunked\r\n", offer=b"") + b"zz\r\n")
+        assert value(connection.answer()) == "48"
+        assert connection.answer().status == 400
+        assert connection.closed()
+
+
+def test_a_chunked_body_whose_reads_end_after_size_lines_is_not_taken_for_trailers(address: tuple[str, int]) -> None:
+    size = 4096
+    body = query(49) + b" #" + b"x" * (7 * size - len(query(49)) - 2)
+    parts = [body[i : i + size] for i in range(0, len(body), size)]
+    reads = [post_head(b"Transfer-Encoding: chunked\r\n", offer=b"") + b"%x\r\n" % size]
+    reads += [part + b"\r\n%x\r\n" % size for part in parts[:-1]] + [parts[-1] + b"\r\n0\r\n\r\n"]
+    with Connection(address) as connection:
+        connection.send(*reads)
+        assert value(connection.answer()) == "49"
+
+
+def test_a_bad_request_after_an_answer_given_before_its_body_was_read_is_answered(address: tuple[str, int]) -> None:
+    with Connection(address) as connection:  # /health answers without reading the body it was sent
+        connection.send(
+            b"GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\n", b"hello", b"GARBAGE\r\n\r\n"
+        )
+        assert [connection.answer().status, connection.answer().status] == [200, 400]
+        assert connection.closed()
+
+
+def test_pipelined_requests_wait_in_a_bounded_queue(address: tuple[str, int]) -> None:
+    with Connection(address) as connection:
+        connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n" * (MAX_QUEUED + 20))  # one read
+        answers = []
+        while not connection.closed():
+            answers.append(connection.answer().status)
+        assert answers == [200] * (MAX_QUEUED + 1)  # the one running and those queued; then it closed

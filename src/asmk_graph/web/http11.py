@@ -16,9 +16,9 @@ h11, uvicorn's pure-Python parser, costs about a tenth of a request's time at on
   body. A head or a trailer section still unfinished may grow over further reads by at most
   MAX_HEAD bytes (httptools buffers an unfinished field, unseen, until it ends). Beyond either:
   431. httptools alone buffers whatever arrives. A read holds at most 256 KiB, parsed at once.
-- **A request that cannot be parsed does not cut into an earlier answer.** If it follows a request
-  whose answer is still being sent, that answer is finished and the connection then closes;
-  otherwise the error is answered (400 or 431) and the connection closed.
+- **A request that cannot be parsed does not cut into an earlier answer.** The answers due before
+  it are sent first, then its error (400 or 431), then the connection closes. At most MAX_QUEUED
+  pipelined requests wait for their turn (uvicorn's queue has no bound; h11 parsed no further).
 """
 
 from __future__ import annotations
@@ -29,7 +29,20 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 MAX_HEAD = 16 * 1024
+MAX_QUEUED = 32
 NOTHING = memoryview(b"")
+
+
+def _answering(status: int, message: str) -> Any:
+    """An ASGI app answering status with message: stands in for a queued request that cannot be read."""
+    text = message.encode("ascii")
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"%d" % len(text))]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": text})
+
+    return app
 
 
 class _Refused(Exception):
@@ -85,6 +98,8 @@ class Http11Protocol(HttpToolsProtocol):
         self.refusal: tuple[int, str] | None = None
         self.declined: _DeclinedUpgradeBody | None = None
         self.discarding = False  # parse nothing more: the connection closes after the current answer
+        self.in_body = False  # self.cycle's request body is still being read
+        self.progressed = False  # a chunk's data or end was parsed in the current read
 
     def data_received(self, data: bytes) -> None:
         view = memoryview(data)
@@ -100,10 +115,10 @@ class Http11Protocol(HttpToolsProtocol):
             except httptools.HttpParserError:
                 self.stop(400, "Invalid chunked request body.")
                 return NOTHING
-        continued, self.began = self.in_fields, False
+        continued, self.began, self.progressed = self.in_fields, False, False
         try:
             self.parser.feed_data(data)
-            if continued and self.in_fields and not self.began:
+            if continued and self.in_fields and not self.began and not self.progressed:
                 self._count(len(data), unfinished=True)
         except httptools.HttpParserUpgrade as upgrade:
             if self._should_upgrade():
@@ -118,10 +133,16 @@ class Http11Protocol(HttpToolsProtocol):
         """Parse nothing more on this connection, answering status unless an earlier answer is under way."""
         self.discarding = True
         cycle = self.cycle
-        if cycle is not None and not cycle.more_body and not cycle.response_complete:
-            cycle.keep_alive = False  # an earlier request's answer is being sent: let it end, then close
-        elif cycle is not None and cycle.more_body and cycle.response_started:
-            self.transport.close()  # its own answer has begun: the application sees the client leave
+        if not self.in_body:  # a new request's head: the answers still due come first
+            if cycle is None or cycle.response_complete:
+                self.refuse(status, message)
+            else:
+                cycle.keep_alive = False
+        elif self.pipeline and self.pipeline[0][0] is cycle:  # its body, while it waits its turn: answered then
+            self.pipeline[0] = (cycle, _answering(status, message))
+            cycle.keep_alive = False
+        elif cycle.response_started:  # its body, while its own answer is being sent: the application sees a leave
+            self.transport.close()
         else:
             self.refuse(status, message)
 
@@ -138,6 +159,7 @@ class Http11Protocol(HttpToolsProtocol):
 
     def declined_body_read(self, chunked: bool) -> None:
         self.declined = None
+        self.in_body = False
         if chunked:
             self.discarding = True  # the framing parser cannot say where the body ended within the read
             if self.cycle.response_complete:
@@ -148,6 +170,9 @@ class Http11Protocol(HttpToolsProtocol):
 
     # llhttp callbacks
     def on_message_begin(self) -> None:
+        if len(self.pipeline) >= MAX_QUEUED:  # parse no further: answer those queued, then close
+            self.refusal = (400, f"More than {MAX_QUEUED} requests were pipelined.")
+            raise _Refused
         super().on_message_begin()
         self.fields = self.unfinished = 0
         self.in_head = self.in_fields = self.began = True
@@ -165,16 +190,17 @@ class Http11Protocol(HttpToolsProtocol):
         self.in_head = self.in_fields = False
         self.fields = self.unfinished = 0
         super().on_headers_complete()
+        self.in_body = True
 
     def on_chunk_header(self) -> None:
         self.in_fields = True  # a size line, or the last chunk's trailer fields, until body or chunk end
 
     def on_body(self, body: bytes) -> None:
-        self.in_fields = False
+        self.in_fields, self.progressed = False, True
         super().on_body(body)
 
     def on_chunk_complete(self) -> None:
-        self.in_fields = False
+        self.in_fields, self.progressed = False, True
 
     def on_message_complete(self) -> None:
         if self.parser.should_upgrade() and not self._should_upgrade():
@@ -182,6 +208,7 @@ class Http11Protocol(HttpToolsProtocol):
             if length != 0:
                 self.declined = _DeclinedUpgradeBody(self, length)  # llhttp skipped the body: read it here
                 return
+        self.in_body = False
         super().on_message_complete()
 
     def _declined_body_length(self) -> int | None:
