@@ -93,7 +93,7 @@ class Http11Protocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.fields = 0  # bytes of the head's fields so far (after the head: of the trailer fields)
         self.unfinished = 0  # bytes of further reads that ended with those fields unfinished
-        self.in_head = self.in_fields = False  # in_fields: the head, or a chunk's size line or trailers
+        self.in_fields = False  # in the head, or in a chunk's size line or trailers
         self.began = False  # a message began in the current read
         self.refusal: tuple[int, str] | None = None
         self.declined: _DeclinedUpgradeBody | None = None
@@ -175,7 +175,7 @@ class Http11Protocol(HttpToolsProtocol):
             raise _Refused
         super().on_message_begin()
         self.fields = self.unfinished = 0
-        self.in_head = self.in_fields = self.began = True
+        self.in_fields = self.began = True
 
     def on_url(self, url: bytes) -> None:
         self._count(len(url))
@@ -183,11 +183,11 @@ class Http11Protocol(HttpToolsProtocol):
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._count(len(name) + len(value) + 4)
-        if self.in_head:
-            super().on_header(name, value)  # trailers are counted and dropped, as uvicorn drops them
+        if not self.in_body:  # a trailer field is counted and dropped: the application has the head already
+            super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        self.in_head = self.in_fields = False
+        self.in_fields = False
         self.fields = self.unfinished = 0
         super().on_headers_complete()
         self.in_body = True
