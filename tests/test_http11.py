@@ -284,3 +284,26 @@ def test_pipelined_requests_wait_in_a_bounded_queue(address: tuple[str, int]) ->
         while not connection.closed():
             answers.append(connection.answer().status)
         assert answers == [200] * (MAX_QUEUED + 1)  # the one running and those queued; then it closed
+
+
+WEBSOCKET_OFFER = (
+    b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+)
+
+
+def test_a_websocket_offer_is_declined_and_answered_as_plain_http(address: tuple[str, int]) -> None:
+    body = query(51)
+    with Connection(address) as connection:
+        connection.send(post_head(content_length(body), offer=WEBSOCKET_OFFER) + body)
+        assert value(connection.answer()) == "51"  # not 101 Switching Protocols, not 403
+        connection.send(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert connection.answer().status == 200
+
+
+def test_a_websocket_offer_pipelined_behind_a_request_is_answered_in_its_turn(address: tuple[str, int]) -> None:
+    offer = b"GET /health HTTP/1.1\r\nHost: localhost\r\n" + WEBSOCKET_OFFER + b"\r\n"
+    with Connection(address) as connection:
+        connection.send(post_head(content_length(query(52)), offer=b"") + query(52) + offer)
+        assert value(connection.answer()) == "52"
+        assert connection.answer().status == 200  # was 500: uvicorn upgraded a request still queued

@@ -16,6 +16,9 @@ h11, uvicorn's pure-Python parser, costs about a tenth of a request's time at on
   body. A head or a trailer section still unfinished may grow over further reads by at most
   MAX_HEAD bytes (httptools buffers an unfinished field, unseen, until it ends). Beyond either:
   431. httptools alone buffers whatever arrives. A read holds at most 256 KiB, parsed at once.
+- **No WebSocket.** The application has no WebSocket route, and uvicorn switched a connection to
+  WebSocket as soon as an offer was parsed, even behind a pipelined request still being answered
+  (which then got the WebSocket's 403). A WebSocket offer is declined like any other.
 - **A request that cannot be parsed does not cut into an earlier answer.** The answers due before
   it are sent first, then its error (400 or 431), then the connection closes. At most MAX_QUEUED
   pipelined requests wait for their turn (uvicorn's queue has no bound; h11 parsed no further).
@@ -101,6 +104,9 @@ class Http11Protocol(HttpToolsProtocol):
         self.in_body = False  # self.cycle's request body is still being read
         self.progressed = False  # a chunk's data or end was parsed in the current read
 
+    def _should_upgrade_to_ws(self) -> bool:
+        return False
+
     def data_received(self, data: bytes) -> None:
         view = memoryview(data)
         while view and not self.discarding and not self.transport.is_closing():
@@ -121,9 +127,6 @@ class Http11Protocol(HttpToolsProtocol):
             if continued and self.in_fields and not self.began and not self.progressed:
                 self._count(len(data), unfinished=True)
         except httptools.HttpParserUpgrade as upgrade:
-            if self._should_upgrade():
-                self.handle_websocket_upgrade()
-                return NOTHING
             return data[upgrade.args[0] :]  # llhttp stops after the head: the body, or the next request, follows
         except (httptools.HttpParserError, _Refused):
             self.stop(*(self.refusal or (400, "Invalid HTTP request received.")))
