@@ -4,8 +4,8 @@ Prints, for each prefix of the chain, the p50 of each engine and their ratio (no
 five patterns with the first four in a subquery, joined before the fifth (Oxigraph may still reorder the four);
 then each hop of the chain alone: the chain's own 839 bound subjects given as VALUES and joined with
 that hop's pattern, beside the subjects' mean out-degree (triples per subject). Oxigraph's in-memory
-store finds (s, p, ?) by walking all of s's triples, rdflib's by a dict look-up: this table shows
-how the cost of a hop follows the out-degree on one engine and not on the other.
+store finds (s, p, ?) by walking all of s's triples, so its cost of a hop follows the out-degree;
+rdflib's column is for scale (its VALUES join need not look each subject up).
 
     .venv/bin/python benchmarks/bench_join_steps.py [--size 100000] [--runs 30]
 """

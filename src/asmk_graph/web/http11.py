@@ -206,7 +206,7 @@ class Http11Protocol(HttpToolsProtocol):
         self.in_fields, self.progressed = False, True
 
     def on_message_complete(self) -> None:
-        if self.parser.should_upgrade() and not self._should_upgrade():
+        if self.parser.should_upgrade():  # never accepted: _should_upgrade_to_ws is False
             length = self._declined_body_length()
             if length != 0:
                 self.declined = _DeclinedUpgradeBody(self, length)  # llhttp skipped the body: read it here
